@@ -1,0 +1,222 @@
+//===- ElfVmcoreWriter.cpp - Write the guest's memory as an ELF core ------===//
+
+#include "qemudump/ElfVmcoreWriter.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Object/ELFTypes.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <limits>
+#include <vector>
+
+using namespace llvm;
+
+namespace qemudump {
+
+MemorySource::~MemorySource() = default;
+
+namespace {
+
+/// e_phnum when the real count is in section header 0's sh_info.
+constexpr uint64_t PnXNum = 0xffff;
+
+template <class ELFT> class ElfVmcoreWriter {
+  using Ehdr = typename ELFT::Ehdr;
+  using Phdr = typename ELFT::Phdr;
+  using Shdr = typename ELFT::Shdr;
+  using uint = typename ELFT::uint;
+
+public:
+  ElfVmcoreWriter(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
+                  ArrayRef<uint8_t> Notes, MemorySource &Memory,
+                  ProgressFn Progress)
+      : Out(Out), A(A), Map(Map), Notes(Notes), Memory(Memory),
+        Progress(Progress) {}
+
+  Expected<ElfVmcoreStats> write();
+
+private:
+  Error checkFits(uint64_t Value, const char *What) const;
+  Error writeHeaders(uint64_t PhNum, uint64_t DataOffset);
+  Error copyBlock(const MemoryBlock &B, std::vector<uint8_t> &Buffer,
+                  uint64_t &Done, uint64_t Total);
+
+  template <class T> Error writeStruct(const T &Value) {
+    return Out.write(
+        ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(&Value),
+                          sizeof(T)));
+  }
+
+  OutputFile &Out;
+  const Arch &A;
+  const GuestMemoryMap &Map;
+  ArrayRef<uint8_t> Notes;
+  MemorySource &Memory;
+  ProgressFn Progress;
+};
+
+template <class ELFT>
+Error ElfVmcoreWriter<ELFT>::checkFits(uint64_t Value, const char *What) const {
+  if (Value <= std::numeric_limits<uint>::max())
+    return Error::success();
+  return createStringError(
+      inconvertibleErrorCode(),
+      formatv("{0} {1:x} does not fit in a 32-bit ELF vmcore ({2}); dump "
+              "with a 64-bit ARCH, or restrict the dump to the low 4 GiB",
+              What, Value, A.Name)
+          .str());
+}
+
+template <class ELFT>
+Error ElfVmcoreWriter<ELFT>::writeHeaders(uint64_t PhNum, uint64_t DataOffset) {
+  bool XNum = PhNum >= PnXNum;
+  uint64_t PhOff = sizeof(Ehdr);
+  uint64_t ShOff = PhOff + PhNum * sizeof(Phdr);
+  uint64_t NotesOffset = ShOff + (XNum ? sizeof(Shdr) : 0);
+
+  Ehdr E;
+  std::memset(&E, 0, sizeof(E));
+  std::memcpy(E.e_ident, ELF::ElfMagic, 4);
+  E.e_ident[ELF::EI_CLASS] = A.ElfClass;
+  E.e_ident[ELF::EI_DATA] = A.ElfData;
+  E.e_ident[ELF::EI_VERSION] = ELF::EV_CURRENT;
+  E.e_ident[ELF::EI_OSABI] = ELF::ELFOSABI_NONE;
+  E.e_type = ELF::ET_CORE;
+  E.e_machine = A.Machine;
+  E.e_version = ELF::EV_CURRENT;
+  E.e_phoff = PhOff;
+  E.e_ehsize = sizeof(Ehdr);
+  E.e_phentsize = sizeof(Phdr);
+  E.e_phnum = XNum ? uint16_t(PnXNum) : uint16_t(PhNum);
+  if (XNum) {
+    E.e_shoff = ShOff;
+    E.e_shentsize = sizeof(Shdr);
+    E.e_shnum = 1;
+    E.e_shstrndx = ELF::SHN_UNDEF;
+  }
+  if (Error Err = writeStruct(E))
+    return Err;
+
+  Phdr P;
+  std::memset(&P, 0, sizeof(P));
+  P.p_type = ELF::PT_NOTE;
+  P.p_offset = NotesOffset;
+  P.p_filesz = Notes.size();
+  P.p_memsz = Notes.size();
+  if (Error Err = writeStruct(P))
+    return Err;
+
+  uint64_t Offset = DataOffset;
+  for (const MemoryBlock &B : Map.blocks()) {
+    std::memset(&P, 0, sizeof(P));
+    P.p_type = ELF::PT_LOAD;
+    P.p_offset = Offset;
+    P.p_vaddr = B.GuestStart;
+    P.p_paddr = B.GuestStart;
+    P.p_filesz = B.size();
+    P.p_memsz = B.size();
+    if (Error Err = writeStruct(P))
+      return Err;
+    Offset += B.size();
+  }
+
+  if (XNum) {
+    Shdr S;
+    std::memset(&S, 0, sizeof(S));
+    S.sh_type = ELF::SHT_NULL;
+    S.sh_info = PhNum;
+    if (Error Err = writeStruct(S))
+      return Err;
+  }
+
+  if (Error Err = Out.write(Notes))
+    return Err;
+  return Out.writeZeros(DataOffset - Out.offset());
+}
+
+template <class ELFT>
+Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
+                                       std::vector<uint8_t> &Buffer,
+                                       uint64_t &Done, uint64_t Total) {
+  for (uint64_t Pos = 0; Pos < B.size();) {
+    size_t N = std::min<uint64_t>(Buffer.size(), B.size() - Pos);
+    MutableArrayRef<uint8_t> Chunk(Buffer.data(), N);
+    if (Error Err = Memory.read(B.HostAddr + Pos, Chunk))
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("cannot read guest-physical [{0:x}, {1:x}) at QEMU address "
+                  "{2:x}: {3}",
+                  B.GuestStart + Pos, B.GuestStart + Pos + N, B.HostAddr + Pos,
+                  toString(std::move(Err)))
+              .str());
+    if (Error Err = Out.write(Chunk))
+      return Err;
+    Pos += N;
+    Done += N;
+    if (Progress && !Progress(Done, Total))
+      return createStringError(inconvertibleErrorCode(),
+                               "the dump was interrupted");
+  }
+  return Error::success();
+}
+
+template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
+  if (Notes.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: the note segment is empty");
+  uint64_t PhNum = 1 + Map.blocks().size();
+  if (PhNum > std::numeric_limits<uint32_t>::max())
+    return createStringError(inconvertibleErrorCode(),
+                             "too many memory blocks for one ELF file");
+  bool XNum = PhNum >= PnXNum;
+  uint64_t NotesEnd = sizeof(Ehdr) + PhNum * sizeof(Phdr) +
+                      (XNum ? sizeof(Shdr) : 0) + Notes.size();
+  uint64_t DataOffset = alignTo(NotesEnd, A.PageSize);
+  uint64_t Total = Map.totalBytes();
+  if (Error Err = checkFits(DataOffset + Total, "vmcore size"))
+    return std::move(Err);
+  for (const MemoryBlock &B : Map.blocks())
+    if (Error Err = checkFits(B.GuestEnd - 1, "guest-physical address"))
+      return std::move(Err);
+
+  if (Error Err = writeHeaders(PhNum, DataOffset))
+    return std::move(Err);
+
+  std::vector<uint8_t> Buffer(std::min<uint64_t>(CopyChunkSize, Total));
+  uint64_t Done = 0;
+  for (const MemoryBlock &B : Map.blocks())
+    if (Error Err = copyBlock(B, Buffer, Done, Total))
+      return std::move(Err);
+
+  ElfVmcoreStats Stats;
+  Stats.FileSize = Out.offset();
+  Stats.MemoryBytes = Total;
+  Stats.ProgramHeaders = PhNum;
+  return Stats;
+}
+
+} // namespace
+
+Expected<ElfVmcoreStats> writeElfVmcore(OutputFile &Out, const Arch &A,
+                                        const GuestMemoryMap &Map,
+                                        ArrayRef<uint8_t> Notes,
+                                        MemorySource &Memory,
+                                        ProgressFn Progress) {
+  bool LE = A.isLittleEndian();
+  if (A.is64Bit())
+    return LE ? ElfVmcoreWriter<object::ELF64LE>(Out, A, Map, Notes, Memory,
+                                                 Progress)
+                    .write()
+              : ElfVmcoreWriter<object::ELF64BE>(Out, A, Map, Notes, Memory,
+                                                 Progress)
+                    .write();
+  return LE ? ElfVmcoreWriter<object::ELF32LE>(Out, A, Map, Notes, Memory,
+                                               Progress)
+                  .write()
+            : ElfVmcoreWriter<object::ELF32BE>(Out, A, Map, Notes, Memory,
+                                               Progress)
+                  .write();
+}
+
+} // namespace qemudump

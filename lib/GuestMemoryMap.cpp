@@ -1,0 +1,62 @@
+//===- GuestMemoryMap.cpp - Guest-physical RAM blocks ---------------------===//
+
+#include "qemudump/GuestMemoryMap.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+Expected<GuestMemoryMap::AddResult>
+GuestMemoryMap::addRange(uint64_t GuestStart, uint64_t Size, uint64_t HostAddr) {
+  if (Size == 0)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("empty RAM range at guest-physical {0:x}", GuestStart).str());
+  uint64_t GuestEnd = GuestStart + Size;
+  if (GuestEnd < GuestStart || HostAddr + Size < HostAddr)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("RAM range at guest-physical {0:x} of size {1:x} (host {2:x}) "
+                "wraps around the address space",
+                GuestStart, Size, HostAddr)
+            .str());
+  if (!Blocks.empty()) {
+    MemoryBlock &Last = Blocks.back();
+    if (GuestStart < Last.GuestEnd)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("RAM ranges do not ascend: [{0:x}, {1:x}) follows a block "
+                  "ending at {2:x}",
+                  GuestStart, GuestEnd, Last.GuestEnd)
+              .str());
+    if (Last.GuestEnd == GuestStart && Last.HostAddr + Last.size() == HostAddr) {
+      Last.GuestEnd = GuestEnd;
+      return AddResult::Joined;
+    }
+  }
+  Blocks.push_back({GuestStart, GuestEnd, HostAddr});
+  return AddResult::Added;
+}
+
+uint64_t GuestMemoryMap::totalBytes() const {
+  uint64_t Total = 0;
+  for (const MemoryBlock &B : Blocks)
+    Total += B.size();
+  return Total;
+}
+
+std::optional<uint64_t> GuestMemoryMap::hostAddressOf(uint64_t Addr,
+                                                      uint64_t Len) const {
+  for (const MemoryBlock &B : Blocks) {
+    if (Addr < B.GuestStart || Addr >= B.GuestEnd)
+      continue;
+    if (Len > B.GuestEnd - Addr)
+      return std::nullopt;
+    return B.HostAddr + (Addr - B.GuestStart);
+  }
+  return std::nullopt;
+}
+
+} // namespace qemudump

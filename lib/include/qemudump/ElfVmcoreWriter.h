@@ -1,0 +1,57 @@
+//===- ElfVmcoreWriter.h - Write the guest's memory as an ELF core -*- C++ -*-//
+//
+// The vmcore layout that crash, makedumpfile and drgn read:
+//
+//   ELF header
+//   program headers (right after the ELF header: makedumpfile requires it)
+//     PT_NOTE   the notes, exactly sized
+//     PT_LOAD   one per memory block, p_paddr = p_vaddr = guest-physical start,
+//               p_align = 0, p_flags = 0
+//   [section header 0, only with PN_XNUM: sh_info holds the real phnum]
+//   notes
+//   padding to the guest page size
+//   block contents, in order
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_ELFVMCOREWRITER_H
+#define QEMUDUMP_ELFVMCOREWRITER_H
+
+#include "qemudump/Arch.h"
+#include "qemudump/GuestMemoryMap.h"
+#include "qemudump/MemorySource.h"
+#include "qemudump/OutputFile.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+
+#include <cstdint>
+
+namespace qemudump {
+
+/// Called after each chunk with the bytes of guest memory copied so far and
+/// the total; returning false stops the dump with an "interrupted" error.
+using ProgressFn = llvm::function_ref<bool(uint64_t Done, uint64_t Total)>;
+
+struct ElfVmcoreStats {
+  uint64_t FileSize = 0;
+  uint64_t MemoryBytes = 0;
+  unsigned ProgramHeaders = 0;
+};
+
+/// The size of each read from the memory source.
+constexpr size_t CopyChunkSize = 4 << 20;
+
+/// Writes the vmcore for \p Map to \p Out. \p Notes is the encoded note
+/// segment (it must not be empty). Memory is read from \p Memory in chunks of
+/// CopyChunkSize; a read that fails aborts the dump with an error naming the
+/// guest-physical range.
+llvm::Expected<ElfVmcoreStats>
+writeElfVmcore(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
+               llvm::ArrayRef<uint8_t> Notes, MemorySource &Memory,
+               ProgressFn Progress);
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_ELFVMCOREWRITER_H

@@ -1,0 +1,202 @@
+/* qemu-shaped.c - a program with QEMU's memory-map globals, for cores that
+ * the plugin reads like a QEMU core (physmem.c's role: it defines
+ * address_space_memory). Guest RAM is filled with GuestPattern.h's
+ * self-describing pattern; the program then aborts so that a core is taken
+ * (test/make-test-core runs it under gdb and uses gcore).
+ *
+ * Arguments, KEY=VALUE words, all optional:
+ *   vmcoreinfo=present|null|badformat|size0|oversized|outside|overrun|huge
+ *   dontdump=none|all|part      MADV_DONTDUMP on guest RAM (as QEMU's
+ *                               -machine dump-guest-core=off)
+ *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
+ *
+ * Guest-physical layout (4 KiB pages):
+ *   [0, a0000)               pc.ram at offset 0          RAM
+ *   [a0000, c0000)           vga-lowmem                  MMIO, not RAM
+ *   [c0000, e0000)           pc.rom                      ROM: dumped
+ *   [e0000, 100000)          pc.ram at offset e0000      RAM
+ *   [100000, 800000)         pc.ram at offset 100000     joins the previous
+ *   [fd000000, fd100000)     vfio-bar                    ram_device: skipped
+ *   [100000000, 100200000)   dimm-alias -> dimm-alias2 -> dimm0 (+0x2000)
+ *   [180000000, 180100000)   pmem                        nonvolatile: skipped
+ */
+#include "GuestPattern.h"
+#include "qemu-shaped.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+AddressSpace address_space_memory;
+
+static const char *arg(int argc, char **argv, const char *key,
+                       const char *def) {
+  size_t n = strlen(key);
+  for (int i = 1; i < argc; ++i)
+    if (strncmp(argv[i], key, n) == 0 && argv[i][n] == '=')
+      return argv[i] + n + 1;
+  return def;
+}
+
+static void *map(size_t size) {
+  void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    perror("mmap");
+    exit(1);
+  }
+  /* What no flat range shows must never reach the vmcore. */
+  memset(p, 0xEE, size);
+  return p;
+}
+
+static MemoryRegion *region(const char *name, bool ram, RAMBlock *block) {
+  MemoryRegion *mr = calloc(1, sizeof(*mr));
+  mr->name = strdup(name); /* heap, as QEMU's g_strdup */
+  mr->ram = ram;
+  mr->ram_block = block;
+  mr->enabled = true;
+  return mr;
+}
+
+static RAMBlock *ram_block(const char *id, size_t size) {
+  RAMBlock *b = calloc(1, sizeof(*b));
+  b->host = map(size);
+  b->used_length = b->max_length = size;
+  snprintf(b->idstr, sizeof(b->idstr), "%s", id);
+  return b;
+}
+
+static MemoryRegion *alias(const char *name, MemoryRegion *target,
+                           hwaddr offset) {
+  MemoryRegion *mr = region(name, target->ram, NULL);
+  mr->alias = target;
+  mr->alias_offset = offset;
+  return mr;
+}
+
+/* The host address QEMU computes for a flat range (memory_region_get_ram_ptr
+ * + offset_in_region). */
+static uint8_t *host_of(const struct TestRange *r) {
+  hwaddr offset = r->offset_in_region;
+  MemoryRegion *mr = r->mr;
+  while (mr->alias) {
+    offset += mr->alias_offset;
+    mr = mr->alias;
+  }
+  return mr->ram_block->host + offset;
+}
+
+static void write_vmcoreinfo_note(uint8_t *at, uint32_t descsz_override) {
+  static const char name[] = "VMCOREINFO";
+  static const char text[] = "OSRELEASE=6.1.0-qemudump-test\n"
+                             "PAGESIZE=4096\n"
+                             "SYMBOL(swapper_pg_dir)=ffffffff8260a000\n"
+                             "NUMBER(phys_base)=-715128832\n";
+  uint32_t hdr[3] = {sizeof(name), sizeof(text) - 1, 0};
+  if (descsz_override)
+    hdr[1] = descsz_override;
+  memset(at, 0, 0x1024);
+  memcpy(at, hdr, sizeof(hdr));
+  memcpy(at + 12, name, sizeof(name));
+  memcpy(at + 12 + 12, text, sizeof(text) - 1);
+}
+
+static void vmcoreinfo_realize(DeviceState *dev) {
+  /* As hw/misc/vmcoreinfo.c: the debugger's way to the device. */
+  static VMCoreInfoState *volatile vmcoreinfo_state;
+  vmcoreinfo_state = (VMCoreInfoState *)dev;
+}
+
+int main(int argc, char **argv) {
+  const char *vmci = arg(argc, argv, "vmcoreinfo", "present");
+  const char *dontdump = arg(argc, argv, "dontdump", "none");
+  const char *corrupt = arg(argc, argv, "corrupt", "none");
+
+  RAMBlock *ram = ram_block("pc.ram", 0x800000);
+  RAMBlock *rom = ram_block("pc.rom", 0x20000);
+  RAMBlock *bar = ram_block("vfio-bar", 0x100000);
+  RAMBlock *pmem = ram_block("pmem", 0x100000);
+  RAMBlock *dimm = ram_block("dimm0", 0x202000);
+
+  MemoryRegion *pc_ram = region("pc.ram", true, ram);
+  MemoryRegion *pc_rom = region("pc.rom", true, rom);
+  MemoryRegion *vga = region("vga-lowmem", false, NULL);
+  MemoryRegion *vfio = region("vfio-bar", true, bar);
+  vfio->ram_device = true;
+  MemoryRegion *nv = region("pmem", true, pmem);
+  nv->nonvolatile = true;
+  MemoryRegion *dimm0 = region("dimm0", true, dimm);
+  MemoryRegion *dimm_alias2 = alias("dimm-alias2", dimm0, 0x1000);
+  MemoryRegion *dimm_alias = alias("dimm-alias", dimm_alias2, 0x1000);
+
+  struct TestRange ranges[] = {
+      {pc_ram, 0, 0, 0xa0000},
+      {vga, 0, 0xa0000, 0x20000},
+      {pc_rom, 0, 0xc0000, 0x20000},
+      {pc_ram, 0xe0000, 0xe0000, 0x20000},
+      {pc_ram, 0x100000, 0x100000, 0x700000},
+      {vfio, 0, 0xfd000000, 0x100000},
+      {dimm_alias, 0, 0x100000000, 0x200000},
+      {nv, 0, 0x180000000, 0x100000},
+  };
+  unsigned nr = sizeof(ranges) / sizeof(ranges[0]);
+
+  for (unsigned i = 0; i < nr; ++i) {
+    struct TestRange *r = &ranges[i];
+    if (!r->mr->ram || r->mr->ram_device || r->mr->nonvolatile)
+      continue;
+    uint8_t *host = host_of(r);
+    for (uint64_t off = 0; off < r->size; off += GUEST_PATTERN_PAGE)
+      guest_pattern_fill(host + off, r->start + off);
+  }
+
+  /* The guest's VMCOREINFO note, at guest-physical 0x7000 in pc.ram. */
+  DeviceState *dev = calloc(1, sizeof(VMCoreInfoState));
+  VMCoreInfoState *s = (VMCoreInfoState *)dev;
+  uint8_t *note = ram->host + 0x7000;
+  s->has_vmcoreinfo = true;
+  s->vmcoreinfo.host_format = 1;
+  s->vmcoreinfo.guest_format = 1;
+  s->vmcoreinfo.size = 0x1024;
+  s->vmcoreinfo.paddr = 0x7000;
+  write_vmcoreinfo_note(note, 0);
+  if (!strcmp(vmci, "badformat"))
+    s->vmcoreinfo.guest_format = 0;
+  else if (!strcmp(vmci, "size0"))
+    s->vmcoreinfo.size = 0;
+  else if (!strcmp(vmci, "oversized"))
+    s->vmcoreinfo.size = 0x200000;
+  else if (!strcmp(vmci, "outside"))
+    s->vmcoreinfo.paddr = 0x90000000;
+  else if (!strcmp(vmci, "overrun"))
+    write_vmcoreinfo_note(note, 0x2000);
+  else if (!strcmp(vmci, "huge"))
+    write_vmcoreinfo_note(note, 0x7fffffff);
+  if (strcmp(vmci, "null") != 0)
+    vmcoreinfo_realize(dev);
+
+  if (!strcmp(corrupt, "not-ascending")) {
+    struct TestRange t = ranges[4];
+    ranges[4] = ranges[2];
+    ranges[2] = t;
+  } else if (!strcmp(corrupt, "alias-cycle")) {
+    dimm_alias2->alias = dimm_alias;
+  } else if (!strcmp(corrupt, "host-null")) {
+    dimm->host = NULL;
+  }
+  address_space_memory.name = "memory";
+  address_space_memory.current_map = build_flat_view(ranges, nr);
+  if (!strcmp(corrupt, "nr-huge"))
+    address_space_memory.current_map->nr = 0x7fffffff;
+  else if (!strcmp(corrupt, "ranges-null"))
+    address_space_memory.current_map->ranges = NULL;
+
+  if (!strcmp(dontdump, "all"))
+    madvise(ram->host, 0x800000, MADV_DONTDUMP);
+  else if (!strcmp(dontdump, "part"))
+    madvise(ram->host + 0x700000, 0x100000, MADV_DONTDUMP);
+
+  abort();
+}

@@ -1,0 +1,142 @@
+/* qemu-shaped.h - QEMU's memory-map structures, as QEMU 7.2 lays them out
+ * (include/exec/memory.h, include/exec/ramblock.h, hw/misc/vmcoreinfo.h),
+ * for a test program whose core the plugin reads like a QEMU core.
+ *
+ * As in QEMU, FlatRange is only declared here; its definition lives in one
+ * unit (qemu-shaped-memory.c), so most debug info sees it incomplete. */
+#ifndef QEMU_SHAPED_H
+#define QEMU_SHAPED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef uint64_t hwaddr;
+
+#ifdef QEMUDUMP_INT128_STRUCT
+/* QEMU <= 2.7, TCI and 32-bit hosts: a struct (host-endian order since 6.2). */
+typedef struct Int128 {
+  uint64_t lo;
+  int64_t hi;
+} Int128;
+static inline Int128 int128_make64(uint64_t v) { Int128 r = {v, 0}; return r; }
+#else
+typedef __int128 Int128;
+static inline Int128 int128_make64(uint64_t v) { return (Int128)v; }
+#endif
+
+struct rcu_head {
+  struct rcu_head *next;
+  void (*func)(struct rcu_head *head);
+};
+
+typedef struct Object {
+  void *class_;
+  void (*free)(void *obj);
+  void *properties;
+  uint32_t ref;
+  struct Object *parent;
+} Object;
+
+typedef struct MemoryRegion MemoryRegion;
+
+typedef struct RAMBlock {
+  struct rcu_head rcu;
+  MemoryRegion *mr;
+  uint8_t *host;
+  uint8_t *colo_cache;
+  uint64_t offset;
+  uint64_t used_length;
+  uint64_t max_length;
+  void (*resized)(const char *, uint64_t length, void *host);
+  uint32_t flags;
+  char idstr[256];
+} RAMBlock;
+
+struct MemoryRegion {
+  Object parent_obj;
+  bool romd_mode;
+  bool ram;
+  bool subpage;
+  bool readonly;
+  bool nonvolatile;
+  bool rom_device;
+  bool flush_coalesced_mmio;
+  uint8_t dirty_log_mask;
+  bool is_iommu;
+  RAMBlock *ram_block;
+  Object *owner;
+  const void *ops;
+  void *opaque;
+  MemoryRegion *container;
+  int mapped_via_alias;
+  Int128 size;
+  hwaddr addr;
+  void (*destructor)(MemoryRegion *mr);
+  uint64_t align;
+  bool terminates;
+  bool ram_device;
+  bool enabled;
+  bool warning_printed;
+  uint8_t vga_logging_count;
+  MemoryRegion *alias;
+  hwaddr alias_offset;
+  int32_t priority;
+  const char *name;
+  unsigned ioeventfd_nb;
+};
+
+typedef struct AddrRange {
+  Int128 start;
+  Int128 size;
+} AddrRange;
+
+typedef struct FlatRange FlatRange;
+
+typedef struct FlatView {
+  struct rcu_head rcu;
+  unsigned ref;
+  FlatRange *ranges;
+  unsigned nr;
+  unsigned nr_allocated;
+  void *dispatch;
+  MemoryRegion *root;
+} FlatView;
+
+typedef struct AddressSpace {
+  struct rcu_head rcu;
+  char *name;
+  MemoryRegion *root;
+  struct FlatView *current_map;
+  int ioeventfd_nb;
+  void *ioeventfds;
+} AddressSpace;
+
+typedef struct DeviceState {
+  Object parent_obj;
+  const char *id;
+  char *canonical_path;
+  bool realized;
+} DeviceState;
+
+typedef struct __attribute__((packed)) FWCfgVMCoreInfo {
+  uint16_t host_format;  /* le16 */
+  uint16_t guest_format; /* le16 */
+  uint32_t size;         /* le32 */
+  uint64_t paddr;        /* le64 */
+} FWCfgVMCoreInfo;
+
+typedef struct VMCoreInfoState {
+  DeviceState parent_obj;
+  bool has_vmcoreinfo;
+  FWCfgVMCoreInfo vmcoreinfo;
+} VMCoreInfoState;
+
+/* qemu-shaped-memory.c: the flat view, built from a list of ranges. */
+struct TestRange {
+  MemoryRegion *mr;
+  hwaddr offset_in_region;
+  uint64_t start, size;
+};
+FlatView *build_flat_view(const struct TestRange *ranges, unsigned nr);
+
+#endif
