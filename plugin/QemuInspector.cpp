@@ -167,16 +167,23 @@ Expected<QemuInspector> QemuInspector::create(lldb::SBDebugger Debugger) {
   if (!AS.IsValid())
     AS = Target.FindFirstGlobalVariable("address_space_memory");
   if (!AS.IsValid()) {
-    lldb::SBSymbol Sym = Exe.FindSymbol("address_space_memory");
-    if (Sym.IsValid())
+    const char *Remedy =
+        "load the QEMU binary with debug info, e.g. install its -dbgsym "
+        "package or build QEMU with --enable-debug-info, and make sure it is "
+        "the build that wrote the core";
+    if (Exe.FindSymbol("address_space_memory").IsValid())
       return createStringError(
           inconvertibleErrorCode(),
-          formatv("'{0}' is QEMU but has no debug info (its symbol "
-                  "'address_space_memory' has no type): load the QEMU binary "
-                  "with debug info, e.g. install its -dbgsym package or build "
-                  "QEMU with --enable-debug-info, and make sure it is the "
-                  "build that wrote the core",
-                  Name)
+          formatv("'{0}' is QEMU but has no debug info (it has the symbol "
+                  "'address_space_memory' but no type for it): {1}",
+                  Name, Remedy)
+              .str());
+    if (StringRef(Name).starts_with("qemu"))
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("'{0}' has no debug info (no 'address_space_memory' in "
+                  "it): {1}",
+                  Name, Remedy)
               .str());
     return createStringError(
         inconvertibleErrorCode(),

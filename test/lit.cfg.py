@@ -41,3 +41,11 @@ for var in ["HOME", "TMPDIR", "XDG_CACHE_HOME", "QEMUDUMP_CACHE"]:
 # LLDB must not read the user's ~/.lldbinit or colour its output.
 config.environment["LLDB_NO_DEBUGINFOD"] = "1"
 config.environment["TERM"] = "dumb"
+
+# Permission tests need an unprivileged user: root writes anywhere.
+if os.geteuid() == 0 and shutil.which("setpriv"):
+    config.substitutions.append(
+        ("%as-unprivileged",
+         "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp"))
+else:
+    config.substitutions.append(("%as-unprivileged", ""))

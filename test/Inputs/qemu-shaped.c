@@ -6,7 +6,7 @@
  *
  * Arguments, KEY=VALUE words, all optional:
  *   vmcoreinfo=present|null|badformat|size0|oversized|outside|overrun|huge
- *   dontdump=none|all|part      MADV_DONTDUMP on guest RAM (as QEMU's
+ *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram or 1 MiB of it (as QEMU's
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
  *
@@ -196,7 +196,7 @@ int main(int argc, char **argv) {
   if (!strcmp(dontdump, "all"))
     madvise(ram->host, 0x800000, MADV_DONTDUMP);
   else if (!strcmp(dontdump, "part"))
-    madvise(ram->host + 0x700000, 0x100000, MADV_DONTDUMP);
+    madvise(ram->host + 0x400000, 0x100000, MADV_DONTDUMP);
 
   abort();
 }
