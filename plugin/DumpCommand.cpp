@@ -11,6 +11,7 @@
 #include "QemuInspector.h"
 
 #include "qemudump/Arch.h"
+#include "qemudump/CoreFileMemory.h"
 #include "qemudump/ElfVmcoreWriter.h"
 #include "qemudump/Notes.h"
 #include "qemudump/OutputFile.h"
@@ -118,6 +119,18 @@ Error probeBlocks(const GuestMemoryMap &Map, MemorySource &Memory) {
   return Error::success();
 }
 
+/// The core file itself when LLDB tells where it is (fast, and it knows which
+/// pages the kernel left out as never written); else SBProcess::ReadMemory.
+Expected<std::unique_ptr<MemorySource>> openMemory(QemuInspector &Inspector) {
+  if (std::optional<std::string> Core = Inspector.coreFilePath()) {
+    Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(*Core);
+    if (!M)
+      return M.takeError();
+    return std::unique_ptr<MemorySource>(std::move(*M));
+  }
+  return std::make_unique<ProcessMemory>(Inspector.process());
+}
+
 } // namespace
 
 const char *DumpCommand::help() {
@@ -158,7 +171,13 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
     return fail(Result, Memory.takeError());
   const GuestMemoryMap &Map = Memory->Map;
 
-  ProcessMemory Source(Inspector->process());
+  if (Error Err = Inspector->checkDumpGuestCore())
+    return fail(Result, std::move(Err));
+  Expected<std::unique_ptr<MemorySource>> SourceOrErr =
+      openMemory(*Inspector);
+  if (!SourceOrErr)
+    return fail(Result, SourceOrErr.takeError());
+  MemorySource &Source = **SourceOrErr;
   if (Error Err = probeBlocks(Map, Source))
     return fail(Result, std::move(Err));
 

@@ -21,6 +21,8 @@
 #include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <dlfcn.h>
+
 using namespace llvm;
 
 namespace qemudump {
@@ -505,6 +507,42 @@ QemuInspector::findVmcoreInfo(std::vector<std::string> &Warnings) {
     return std::nullopt;
   }
   return VmcoreInfoLocation{Pa, uint32_t(Sz)};
+}
+
+Error QemuInspector::checkDumpGuestCore() {
+  lldb::SBValue Machine = Exe.FindFirstGlobalVariable(Target, "current_machine");
+  if (!Machine.IsValid())
+    return Error::success(); // Cannot tell; the reads will.
+  lldb::SBValue Flag =
+      Machine.Dereference().GetChildMemberWithName("dump_guest_core");
+  lldb::SBError E;
+  uint64_t On = Flag.GetValueAsUnsigned(E, 1);
+  if (!Flag.IsValid() || E.Fail() || On)
+    return Error::success();
+  return createStringError(
+      inconvertibleErrorCode(),
+      "QEMU ran with -machine dump-guest-core=off, so its core holds none of "
+      "the guest's RAM: nothing can be dumped from it. Run QEMU with "
+      "dump-guest-core=on (the default) to get guest memory in its cores, or "
+      "use QEMU's own dump-guest-memory while the guest is alive");
+}
+
+std::optional<std::string> QemuInspector::coreFilePath() {
+  // SBFileSpec SBProcess::GetCoreFile(), resolved at run time: calling it
+  // directly would stop the plugin from loading in LLDB 16 (-z now).
+  using GetCoreFileFn = lldb::SBFileSpec (*)(lldb::SBProcess *);
+  static auto *GetCoreFile = reinterpret_cast<GetCoreFileFn>(
+      dlsym(RTLD_DEFAULT, "_ZN4lldb9SBProcess11GetCoreFileEv"));
+  if (!GetCoreFile)
+    return std::nullopt;
+  lldb::SBFileSpec Spec = GetCoreFile(&Process);
+  if (!Spec.IsValid() || !Spec.GetFilename())
+    return std::nullopt;
+  char Path[4096];
+  uint32_t N = Spec.GetPath(Path, sizeof(Path));
+  if (N == 0 || N >= sizeof(Path))
+    return std::nullopt;
+  return std::string(Path, N);
 }
 
 } // namespace qemudump

@@ -61,6 +61,15 @@ public:
   std::optional<VmcoreInfoLocation>
   findVmcoreInfo(std::vector<std::string> &Warnings);
 
+  /// Fails when QEMU ran with -machine dump-guest-core=off
+  /// (current_machine->dump_guest_core false): its core has no guest RAM.
+  llvm::Error checkDumpGuestCore();
+
+  /// The path of the core file the process was loaded from; none for a live
+  /// process, or when the host lldb cannot tell (SBProcess::GetCoreFile is
+  /// new in LLDB 17).
+  std::optional<std::string> coreFilePath();
+
   lldb::SBProcess process() { return Process; }
   bool isLittleEndianHost() const { return LittleEndian; }
 

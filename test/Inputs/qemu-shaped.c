@@ -6,7 +6,7 @@
  *
  * Arguments, KEY=VALUE words, all optional:
  *   vmcoreinfo=present|null|badformat|size0|oversized|outside|overrun|huge
- *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram or 1 MiB of it (as QEMU's
+ *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram (as QEMU's
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
  *
@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 
 AddressSpace address_space_memory;
+MachineState *current_machine;
 
 static const char *arg(int argc, char **argv, const char *key,
                        const char *def) {
@@ -193,8 +194,13 @@ int main(int argc, char **argv) {
   else if (!strcmp(corrupt, "ranges-null"))
     address_space_memory.current_map->ranges = NULL;
 
-  if (!strcmp(dontdump, "all"))
+  current_machine = calloc(1, sizeof(*current_machine));
+  current_machine->dump_guest_core = true;
+  if (!strcmp(dontdump, "all")) {
+    /* What QEMU does for -machine dump-guest-core=off. */
+    current_machine->dump_guest_core = false;
     madvise(ram->host, 0x800000, MADV_DONTDUMP);
+  }
   else if (!strcmp(dontdump, "part"))
     madvise(ram->host + 0x400000, 0x100000, MADV_DONTDUMP);
 

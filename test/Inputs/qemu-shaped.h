@@ -131,6 +131,13 @@ typedef struct VMCoreInfoState {
   FWCfgVMCoreInfo vmcoreinfo;
 } VMCoreInfoState;
 
+typedef struct MachineState {
+  DeviceState parent_obj;
+  char *dtb;
+  bool dump_guest_core;
+  bool mem_merge;
+} MachineState;
+
 /* qemu-shaped-memory.c: the flat view, built from a list of ranges. */
 struct TestRange {
   MemoryRegion *mr;

@@ -1,0 +1,145 @@
+#include "qemudump/CoreFileMemory.h"
+
+#include "TestUtil.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Object/ELFTypes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace llvm;
+using namespace qemudump;
+
+namespace {
+
+using Ehdr = object::ELF64LE::Ehdr;
+using Phdr = object::ELF64LE::Phdr;
+
+/// A core with three PT_LOADs: 0x10000 fully present (bytes 0x11), 0x20000
+/// with only its first page in the file (filesz < memsz), 0x30000 listed in
+/// NT_FILE with no bytes in the file; optionally cut short.
+class CoreFileMemoryTest : public testing::Test {
+protected:
+  void SetUp() override {
+    ASSERT_FALSE(sys::fs::createUniqueDirectory("qemudump-unit", Dir));
+    Path = Dir;
+    Path += "/core";
+  }
+  void TearDown() override { sys::fs::remove_directories(Dir); }
+
+  void writeCore(uint64_t CutAt = ~0ULL) {
+    std::vector<uint8_t> F(0x4000, 0);
+    Ehdr E;
+    std::memset(&E, 0, sizeof(E));
+    std::memcpy(E.e_ident, ELF::ElfMagic, 4);
+    E.e_ident[ELF::EI_CLASS] = ELF::ELFCLASS64;
+    E.e_ident[ELF::EI_DATA] = ELF::ELFDATA2LSB;
+    E.e_type = ELF::ET_CORE;
+    E.e_machine = ELF::EM_X86_64;
+    E.e_phoff = sizeof(Ehdr);
+    E.e_phentsize = sizeof(Phdr);
+    E.e_phnum = 4;
+    std::memcpy(F.data(), &E, sizeof(E));
+    Phdr P[4];
+    std::memset(P, 0, sizeof(P));
+    // NT_FILE: one mapping [0x30000, 0x32000).
+    uint64_t NoteOff = 0x200;
+    uint32_t NHdr[3] = {5, 5 * 8, ELF::NT_FILE};
+    uint64_t Desc[5] = {1, 0x1000, 0x30000, 0x32000, 0};
+    std::memcpy(&F[NoteOff], NHdr, 12);
+    std::memcpy(&F[NoteOff + 12], "CORE\0\0\0", 8);
+    std::memcpy(&F[NoteOff + 20], Desc, sizeof(Desc));
+    P[0].p_type = ELF::PT_NOTE;
+    P[0].p_offset = NoteOff;
+    P[0].p_filesz = 20 + sizeof(Desc);
+    P[1].p_type = ELF::PT_LOAD;
+    P[1].p_vaddr = 0x10000;
+    P[1].p_offset = 0x1000;
+    P[1].p_filesz = 0x2000;
+    P[1].p_memsz = 0x2000;
+    P[2].p_type = ELF::PT_LOAD;
+    P[2].p_vaddr = 0x20000;
+    P[2].p_offset = 0x3000;
+    P[2].p_filesz = 0x1000;
+    P[2].p_memsz = 0x3000;
+    P[3].p_type = ELF::PT_LOAD;
+    P[3].p_vaddr = 0x30000;
+    P[3].p_offset = 0x4000;
+    P[3].p_filesz = 0;
+    P[3].p_memsz = 0x2000;
+    std::memcpy(&F[sizeof(Ehdr)], P, sizeof(P));
+    std::memset(&F[0x1000], 0x11, 0x2000);
+    std::memset(&F[0x3000], 0x22, 0x1000);
+    F.resize(std::min<uint64_t>(F.size(), CutAt));
+    std::error_code EC;
+    raw_fd_ostream OS(Path, EC);
+    ASSERT_FALSE(EC);
+    OS.write(reinterpret_cast<const char *>(F.data()), F.size());
+  }
+
+  SmallString<128> Dir, Path;
+};
+
+TEST_F(CoreFileMemoryTest, ReadsSegmentsAndZeroFillsUnwrittenPages) {
+  writeCore();
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  EXPECT_EQ((*M)->segments().size(), 3u);
+  std::vector<uint8_t> Buf(0x3000, 0xff);
+  ASSERT_TRUE(succeeded((*M)->read(0x20000, Buf)));
+  EXPECT_EQ(Buf[0], 0x22);
+  EXPECT_EQ(Buf[0xfff], 0x22);
+  EXPECT_EQ(Buf[0x1000], 0); // beyond p_filesz: never written
+  EXPECT_EQ(Buf[0x2fff], 0);
+  std::vector<uint8_t> Small(0x10);
+  ASSERT_TRUE(succeeded((*M)->read(0x11ff0, Small)));
+  EXPECT_EQ(Small[0], 0x11);
+}
+
+TEST_F(CoreFileMemoryTest, AddressesOutsideEverySegmentAreErrors) {
+  writeCore();
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  std::vector<uint8_t> Buf(0x10);
+  EXPECT_THAT(errorOf((*M)->read(0x50000, Buf)),
+              testing::HasSubstr("holds no mapping at 0x50000"));
+  // Running off the end of a segment into a gap is an error too.
+  std::vector<uint8_t> Across(0x2000);
+  EXPECT_THAT(errorOf((*M)->read(0x11000, Across)),
+              testing::HasSubstr("holds no mapping at 0x12000"));
+}
+
+TEST_F(CoreFileMemoryTest, FileBackedPagesLeftOutAreNotZeros) {
+  writeCore();
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  std::vector<uint8_t> Buf(0x10);
+  EXPECT_THAT(errorOf((*M)->read(0x30000, Buf)),
+              testing::HasSubstr("file-backed mapping that the kernel's "
+                                 "coredump filter left out"));
+}
+
+TEST_F(CoreFileMemoryTest, TruncatedCoreIsNamed) {
+  writeCore(/*CutAt=*/0x2800);
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  std::vector<uint8_t> Buf(0x2000);
+  EXPECT_THAT(errorOf((*M)->read(0x10000, Buf)),
+              testing::AllOf(testing::HasSubstr("is truncated"),
+                             testing::HasSubstr("QEMU's memory at 0x11800")));
+}
+
+TEST_F(CoreFileMemoryTest, NotACore) {
+  {
+    std::error_code EC;
+    raw_fd_ostream OS(Path, EC);
+    OS << "hello";
+  }
+  EXPECT_THAT(errorOf(CoreFileMemory::open(Path)),
+              testing::HasSubstr("not an ELF file"));
+}
+
+} // namespace
