@@ -49,3 +49,27 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
          "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp"))
 else:
     config.substitutions.append(("%as-unprivileged", ""))
+
+# Real QEMU cores made by utils/make-real-cores: one feature per version and
+# scenario (e.g. qemu-7.2-blobs), and %qemu-V / %cores-V substitutions.
+cache = os.environ.get("QEMUDUMP_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+    "qemudump")
+for version in ["7.2", "10.0"]:
+    cores = os.path.join(cache, "cores", version)
+    config.substitutions.append((f"%cores-{version}", cores))
+    qemu = ""
+    for scenario in ["blobs", "highmem", "linux", "nodump"]:
+        d = os.path.join(cores, scenario)
+        try:
+            with open(os.path.join(d, "scenario.json")) as f:
+                complete = '"complete": true' in f.read()
+            with open(os.path.join(d, "qemu")) as f:
+                qemu = f.read().strip()
+        except OSError:
+            continue
+        if complete and os.path.exists(os.path.join(d, "core")) and os.access(qemu, os.X_OK):
+            config.available_features.add(f"qemu-{version}-{scenario}")
+    config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
+if shutil.which("makedumpfile"):
+    config.available_features.add("makedumpfile")
