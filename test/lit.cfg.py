@@ -42,7 +42,11 @@ for var in ["HOME", "TMPDIR", "XDG_CACHE_HOME", "QEMUDUMP_CACHE"]:
 config.environment["LLDB_NO_DEBUGINFOD"] = "1"
 config.environment["TERM"] = "dumb"
 
-# Permission tests need an unprivileged user: root writes anywhere.
+# Permission tests need an unprivileged user (root writes anywhere), and files
+# that user can reach: %unpriv is a scratch directory in /tmp, outside build
+# trees that may sit in private (0700) directories.
+config.substitutions.append(
+    ("%unpriv", os.path.join("/tmp", f"qemudump-lit-unpriv-{os.getuid()}")))
 if os.geteuid() == 0 and shutil.which("setpriv"):
     config.substitutions.append(
         ("%as-unprivileged",

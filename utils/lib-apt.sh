@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Private apt configuration helpers, sourced by utils/ scripts.
 #
 # Debian mirrors are never named here: the URIs are read from the machine's own
@@ -7,12 +8,10 @@
 
 # The first URI of the machine's Debian archive (not the security archive).
 system_debian_uri() {
-  local f uri=
-  for f in /etc/apt/sources.list.d/debian.sources; do
-    [ -f "$f" ] || continue
+  local f=/etc/apt/sources.list.d/debian.sources uri=
+  if [ -f "$f" ]; then
     uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f")
-    [ -n "$uri" ] && break
-  done
+  fi
   if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
     uri=$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) { print $i; exit } }' /etc/apt/sources.list)
   fi
