@@ -9,7 +9,11 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -20,32 +24,55 @@ static Error coreError(StringRef Path, const Twine &What) {
                            ("core file '" + Path + "': " + What).str());
 }
 
-/// The PT_LOAD segments of the core in \p Data. Reads the headers by hand
+/// Reads [Offset, Offset + Size) of \p FD, short at the end of the file.
+static std::string readAt(int FD, uint64_t Offset, uint64_t Size) {
+  std::string Data(Size, '\0');
+  uint64_t Done = 0;
+  while (Done < Size) {
+    ssize_t N = ::pread(FD, &Data[Done], Size - Done, Offset + Done);
+    if (N < 0 && errno == EINTR)
+      continue;
+    if (N <= 0)
+      break;
+    Done += N;
+  }
+  Data.resize(Done);
+  return Data;
+}
+
+/// The PT_LOAD segments of the core open as \p FD. Reads the headers by hand
 /// rather than with ELFFile so that PN_XNUM (more than 65534 mappings, which
 /// a large QEMU can have) is followed.
 template <class ELFT>
 static Expected<std::vector<CoreFileMemory::Segment>>
-parseSegments(StringRef Path, StringRef Data) {
+parseSegments(StringRef Path, int FD, uint64_t FileSize) {
   using Ehdr = typename ELFT::Ehdr;
   using Phdr = typename ELFT::Phdr;
   using Shdr = typename ELFT::Shdr;
-  if (Data.size() < sizeof(Ehdr))
+  std::string EData = readAt(FD, 0, sizeof(Ehdr));
+  if (EData.size() < sizeof(Ehdr))
     return coreError(Path, "too short for an ELF header");
-  const Ehdr &E = *reinterpret_cast<const Ehdr *>(Data.data());
+  Ehdr E;
+  std::memcpy(&E, EData.data(), sizeof(E));
   if (E.e_type != ELF::ET_CORE)
     return coreError(Path, "not a core file (e_type is not ET_CORE)");
   uint64_t PhNum = E.e_phnum;
   if (PhNum == 0xffff) {
-    if (E.e_shoff == 0 || E.e_shoff > Data.size() ||
-        Data.size() - E.e_shoff < sizeof(Shdr))
+    std::string S = readAt(FD, E.e_shoff, sizeof(Shdr));
+    if (E.e_shoff == 0 || S.size() < sizeof(Shdr))
       return coreError(Path, "PN_XNUM without a section header 0");
-    PhNum = reinterpret_cast<const Shdr *>(Data.data() + E.e_shoff)->sh_info;
+    Shdr Sh;
+    std::memcpy(&Sh, S.data(), sizeof(Sh));
+    PhNum = Sh.sh_info;
   }
-  if (E.e_phentsize != sizeof(Phdr) || E.e_phoff > Data.size() ||
-      (Data.size() - E.e_phoff) / sizeof(Phdr) < PhNum)
+  if (E.e_phentsize != sizeof(Phdr) || E.e_phoff > FileSize ||
+      (FileSize - E.e_phoff) / sizeof(Phdr) < PhNum)
     return coreError(Path, "program headers run past the end of the file "
                            "(the core is truncated)");
-  const Phdr *P = reinterpret_cast<const Phdr *>(Data.data() + E.e_phoff);
+  std::string PData = readAt(FD, E.e_phoff, PhNum * sizeof(Phdr));
+  if (PData.size() != PhNum * sizeof(Phdr))
+    return coreError(Path, "cannot read the program headers");
+  const Phdr *P = reinterpret_cast<const Phdr *>(PData.data());
   std::vector<CoreFileMemory::Segment> Segments;
   for (uint64_t I = 0; I < PhNum; ++I) {
     if (P[I].p_type != ELF::PT_LOAD || P[I].p_memsz == 0)
@@ -64,10 +91,10 @@ parseSegments(StringRef Path, StringRef Data) {
   // not zeros. Mark them so that reading them is an error.
   using Word = typename ELFT::uint;
   for (uint64_t I = 0; I < PhNum; ++I) {
-    if (P[I].p_type != ELF::PT_NOTE || P[I].p_offset > Data.size() ||
-        Data.size() - P[I].p_offset < P[I].p_filesz)
+    if (P[I].p_type != ELF::PT_NOTE || P[I].p_filesz > (64u << 20))
       continue;
-    StringRef Notes = Data.substr(P[I].p_offset, P[I].p_filesz);
+    std::string NoteData = readAt(FD, P[I].p_offset, P[I].p_filesz);
+    StringRef Notes = NoteData;
     while (Notes.size() >= 12) {
       const auto *W = reinterpret_cast<const support::detail::packed_endian_specific_integral<
           uint32_t, ELFT::Endianness, support::unaligned> *>(Notes.data());
@@ -95,30 +122,41 @@ parseSegments(StringRef Path, StringRef Data) {
 }
 
 Expected<std::unique_ptr<CoreFileMemory>> CoreFileMemory::open(StringRef Path) {
-  auto Buffer = MemoryBuffer::getFile(Path, /*IsText=*/false,
-                                      /*RequiresNullTerminator=*/false);
-  if (!Buffer)
-    return coreError(Path, Buffer.getError().message());
-  StringRef Data = (*Buffer)->getBuffer();
-  if (Data.size() < ELF::EI_NIDENT || !Data.starts_with("\x7f"
-                                                        "ELF"))
-    return coreError(Path, "not an ELF file");
-  uint8_t Class = Data[ELF::EI_CLASS], Enc = Data[ELF::EI_DATA];
-  Expected<std::vector<Segment>> Segments =
-      Class == ELF::ELFCLASS64
-          ? (Enc == ELF::ELFDATA2MSB
-                 ? parseSegments<object::ELF64BE>(Path, Data)
-                 : parseSegments<object::ELF64LE>(Path, Data))
-          : (Enc == ELF::ELFDATA2MSB
-                 ? parseSegments<object::ELF32BE>(Path, Data)
-                 : parseSegments<object::ELF32LE>(Path, Data));
-  if (!Segments)
-    return Segments.takeError();
   std::unique_ptr<CoreFileMemory> M(new CoreFileMemory());
   M->Path = Path.str();
-  M->File = std::move(*Buffer);
+  M->FD = ::open(M->Path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (M->FD < 0)
+    return coreError(Path, std::strerror(errno));
+  struct stat St;
+  if (::fstat(M->FD, &St) != 0)
+    return coreError(Path, std::strerror(errno));
+  M->FileSize = St.st_size;
+  // The headers and notes: everything but the memory, which sits in the
+  // PT_LOADs after them. Read the ELF and program headers, then the notes.
+  std::string Head = readAt(M->FD, 0, 64);
+  if (Head.size() < ELF::EI_NIDENT || !StringRef(Head).starts_with("\x7f"
+                                                                  "ELF"))
+    return coreError(Path, "not an ELF file");
+  uint8_t Class = Head[ELF::EI_CLASS], Enc = Head[ELF::EI_DATA];
+  auto Parse = [&](auto Tag) -> Expected<std::vector<Segment>> {
+    using ELFT = decltype(Tag);
+    return parseSegments<ELFT>(Path, M->FD, M->FileSize);
+  };
+  Expected<std::vector<Segment>> Segments =
+      Class == ELF::ELFCLASS64
+          ? (Enc == ELF::ELFDATA2MSB ? Parse(object::ELF64BE())
+                                     : Parse(object::ELF64LE()))
+          : (Enc == ELF::ELFDATA2MSB ? Parse(object::ELF32BE())
+                                     : Parse(object::ELF32LE()));
+  if (!Segments)
+    return Segments.takeError();
   M->Segments = std::move(*Segments);
   return std::move(M);
+}
+
+CoreFileMemory::~CoreFileMemory() {
+  if (FD >= 0)
+    ::close(FD);
 }
 
 const CoreFileMemory::Segment *CoreFileMemory::find(uint64_t Addr) const {
@@ -132,7 +170,6 @@ const CoreFileMemory::Segment *CoreFileMemory::find(uint64_t Addr) const {
 }
 
 Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
-  uint64_t FileSize = File->getBufferSize();
   while (!Buf.empty()) {
     const Segment *S = find(HostAddr);
     if (!S)
@@ -154,7 +191,17 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
                           "that holds it",
                           HostAddr + (FileSize > Start ? FileSize - Start : 0),
                           std::max(Start, FileSize), FileSize));
-      std::memcpy(Buf.data(), File->getBufferStart() + Start, InFile);
+      for (uint64_t Done = 0; Done < InFile;) {
+        ssize_t R = ::pread(FD, Buf.data() + Done, InFile - Done, Start + Done);
+        if (R < 0 && errno == EINTR)
+          continue;
+        if (R <= 0)
+          return coreError(Path, formatv("cannot read at offset {0:x}: {1}",
+                                         Start + Done,
+                                         R < 0 ? std::strerror(errno)
+                                               : "unexpected end of file"));
+        Done += R;
+      }
     }
     if (InFile < N && S->FileBacked)
       return coreError(
@@ -171,6 +218,35 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
     HostAddr += N;
   }
   return Error::success();
+}
+
+MemorySource::Extent CoreFileMemory::extent(uint64_t HostAddr,
+                                            uint64_t MaxLen) {
+  const Segment *S = find(HostAddr);
+  if (!S)
+    return {false, MaxLen}; // read() will name the problem
+  uint64_t Off = HostAddr - S->VAddr;
+  uint64_t Len = std::min(MaxLen, S->MemSize - Off);
+  if (Off >= S->FileSize)
+    // Left out of the core: zeros, unless file-backed (read() refuses those).
+    return {!S->FileBacked, Len};
+  Len = std::min(Len, S->FileSize - Off);
+  uint64_t Start = S->Offset + Off;
+  if (Start >= FileSize)
+    return {false, Len}; // truncated: read() says so
+  Len = std::min(Len, FileSize - Start); // the rest, if any, is truncated
+  // A hole in the core file is a page the kernel skipped as never populated.
+  off_t Data = ::lseek(FD, Start, SEEK_DATA);
+  if (Data < 0)
+    // ENXIO: no data after Start (a hole to the end of the file); any other
+    // error: the file system cannot tell, so read.
+    return errno == ENXIO ? Extent{true, Len} : Extent{false, Len};
+  if (uint64_t(Data) > Start)
+    return {true, std::min<uint64_t>(Len, Data - Start)};
+  off_t Hole = ::lseek(FD, Start, SEEK_HOLE);
+  if (Hole < 0 || uint64_t(Hole) <= Start)
+    return {false, Len};
+  return {false, std::min<uint64_t>(Len, Hole - Start)};
 }
 
 } // namespace qemudump

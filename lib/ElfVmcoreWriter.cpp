@@ -7,6 +7,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -132,7 +133,8 @@ Error ElfVmcoreWriter<ELFT>::writeHeaders(uint64_t PhNum, uint64_t DataOffset) {
 
   if (Error Err = Out.write(Notes))
     return Err;
-  return Out.writeZeros(DataOffset - Out.offset());
+  Out.skip(DataOffset - Out.offset());
+  return Error::success();
 }
 
 template <class ELFT>
@@ -140,18 +142,25 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
                                        std::vector<uint8_t> &Buffer,
                                        uint64_t &Done, uint64_t Total) {
   for (uint64_t Pos = 0; Pos < B.size();) {
-    size_t N = std::min<uint64_t>(Buffer.size(), B.size() - Pos);
-    MutableArrayRef<uint8_t> Chunk(Buffer.data(), N);
-    if (Error Err = Memory.read(B.HostAddr + Pos, Chunk))
-      return createStringError(
-          inconvertibleErrorCode(),
-          formatv("cannot read guest-physical [{0:x}, {1:x}) at QEMU address "
-                  "{2:x}: {3}",
-                  B.GuestStart + Pos, B.GuestStart + Pos + N, B.HostAddr + Pos,
-                  toString(std::move(Err)))
-              .str());
-    if (Error Err = Out.write(Chunk))
-      return Err;
+    uint64_t Max = std::min<uint64_t>(Buffer.size(), B.size() - Pos);
+    MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Max);
+    uint64_t N = std::clamp<uint64_t>(E.Length, 1, Max);
+    if (E.Zero) {
+      // Known zeros (not in the core file): a hole, nothing read.
+      Out.skip(N);
+    } else {
+      MutableArrayRef<uint8_t> Chunk(Buffer.data(), N);
+      if (Error Err = Memory.read(B.HostAddr + Pos, Chunk))
+        return createStringError(
+            inconvertibleErrorCode(),
+            formatv("cannot read guest-physical [{0:x}, {1:x}) at QEMU "
+                    "address {2:x}: {3}",
+                    B.GuestStart + Pos, B.GuestStart + Pos + N,
+                    B.HostAddr + Pos, toString(std::move(Err)))
+                .str());
+      if (Error Err = Out.writeSparse(Chunk))
+        return Err;
+    }
     Pos += N;
     Done += N;
     if (Progress && !Progress(Done, Total))

@@ -74,7 +74,7 @@ Error OutputFile::ioError(const char *What, int Errno) const {
 
 Error OutputFile::write(ArrayRef<uint8_t> Data) {
   while (!Data.empty()) {
-    ssize_t N = ::write(FD, Data.data(), Data.size());
+    ssize_t N = ::pwrite(FD, Data.data(), Data.size(), Offset);
     if (N < 0) {
       if (errno == EINTR)
         continue;
@@ -88,18 +88,44 @@ Error OutputFile::write(ArrayRef<uint8_t> Data) {
   return Error::success();
 }
 
-Error OutputFile::writeZeros(uint64_t Count) {
-  static const uint8_t Zeros[4096] = {};
-  while (Count) {
-    uint64_t N = std::min<uint64_t>(Count, sizeof(Zeros));
-    if (Error E = write(ArrayRef<uint8_t>(Zeros, N)))
-      return E;
-    Count -= N;
+static bool isZero(const uint8_t *P, size_t N) {
+  // The first 16 bytes by hand, then the rest against itself shifted by 16:
+  // all zero exactly when the first 16 are and every byte equals the one 16
+  // before it.
+  size_t Head = std::min<size_t>(N, 16);
+  for (size_t I = 0; I < Head; ++I)
+    if (P[I])
+      return false;
+  return N <= 16 || std::memcmp(P, P + 16, N - 16) == 0;
+}
+
+Error OutputFile::writeSparse(ArrayRef<uint8_t> Data, size_t Block) {
+  while (!Data.empty()) {
+    // A run of non-zero blocks is written in one go; a zero block is skipped.
+    size_t Run = 0;
+    while (Run < Data.size()) {
+      size_t N = std::min(Block, Data.size() - Run);
+      if (isZero(Data.data() + Run, N))
+        break;
+      Run += N;
+    }
+    if (Run) {
+      if (Error E = write(Data.take_front(Run)))
+        return E;
+      Data = Data.drop_front(Run);
+      continue;
+    }
+    size_t N = std::min(Block, Data.size());
+    skip(N);
+    Data = Data.drop_front(N);
   }
   return Error::success();
 }
 
 Error OutputFile::commit() {
+  // The apparent size: a dump that ends in zeros ends in a hole.
+  if (::ftruncate(FD, Offset) != 0)
+    return ioError("set the size of", errno);
   if (::close(FD) != 0) {
     FD = -1;
     return ioError("close", errno);

@@ -9,6 +9,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace llvm;
 using namespace qemudump;
@@ -97,6 +99,39 @@ TEST_F(CoreFileMemoryTest, ReadsSegmentsAndZeroFillsUnwrittenPages) {
   std::vector<uint8_t> Small(0x10);
   ASSERT_TRUE(succeeded((*M)->read(0x11ff0, Small)));
   EXPECT_EQ(Small[0], 0x11);
+}
+
+TEST_F(CoreFileMemoryTest, ExtentsKnowWhatIsZeroWithoutReading) {
+  writeCore();
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  // In the file: to be read, up to the end of the segment's file bytes.
+  auto E = (*M)->extent(0x20000, 0x3000);
+  EXPECT_FALSE(E.Zero);
+  EXPECT_EQ(E.Length, 0x1000u);
+  // Past p_filesz of an anonymous mapping: zeros.
+  E = (*M)->extent(0x21000, 0x10000);
+  EXPECT_TRUE(E.Zero);
+  EXPECT_EQ(E.Length, 0x2000u);
+  // Past p_filesz of a file-backed mapping: not zeros (read() refuses).
+  E = (*M)->extent(0x30000, 0x2000);
+  EXPECT_FALSE(E.Zero);
+
+  // A hole in the core file (a page the kernel never populated) is zero.
+  int FD = ::open(Path.c_str(), O_RDWR);
+  ASSERT_GE(FD, 0);
+  int Punched = ::fallocate(FD, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                            0x1000, 0x1000);
+  ::close(FD);
+  if (Punched != 0)
+    GTEST_SKIP() << "this file system cannot punch holes";
+  auto M2 = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M2));
+  E = (*M2)->extent(0x10000, 0x2000);
+  EXPECT_TRUE(E.Zero);
+  EXPECT_EQ(E.Length, 0x1000u);
+  E = (*M2)->extent(0x11000, 0x1000);
+  EXPECT_FALSE(E.Zero);
 }
 
 TEST_F(CoreFileMemoryTest, AddressesOutsideEverySegmentAreErrors) {

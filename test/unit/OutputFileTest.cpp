@@ -42,7 +42,7 @@ TEST_F(OutputFileTest, CommitCreatesAPrivateFile) {
   EXPECT_TRUE(F->tempPath().starts_with(Path));
   EXPECT_FALSE(sys::fs::exists(Path)); // nothing at the final path yet
   ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef("vmcore"))));
-  ASSERT_TRUE(succeeded(F->writeZeros(10)));
+  F->skip(10);
   EXPECT_EQ(F->offset(), 16u);
   ASSERT_TRUE(succeeded(F->commit()));
   struct stat St;
@@ -50,6 +50,32 @@ TEST_F(OutputFileTest, CommitCreatesAPrivateFile) {
   EXPECT_EQ(St.st_mode & 0777, 0600u);
   EXPECT_EQ(St.st_size, 16);
   EXPECT_EQ(entries(), 1u);
+}
+
+TEST_F(OutputFileTest, ZeroBlocksBecomeHoles) {
+  Expected<OutputFile> F = OutputFile::create(Path);
+  ASSERT_TRUE(succeeded(F));
+  // 64 MiB: data, 16 MiB of zeros, data, and 16 MiB of zeros at the end.
+  std::vector<uint8_t> Data(48 << 20, 0);
+  std::fill(Data.begin(), Data.begin() + 4096, 0x5a);
+  Data[(16 << 20) + 12345] = 1; // one byte in an otherwise zero block
+  std::fill(Data.begin() + (32 << 20), Data.end() - 4096, 0xa5);
+  ASSERT_TRUE(succeeded(F->writeSparse(Data)));
+  F->skip(16 << 20);
+  ASSERT_TRUE(succeeded(F->commit()));
+  struct stat St;
+  ASSERT_EQ(::stat(Path.c_str(), &St), 0);
+  EXPECT_EQ(uint64_t(St.st_size), uint64_t(64) << 20);
+  // Written: 4 KiB + 4 KiB + 16 MiB - 4 KiB of data; 512-byte units.
+  EXPECT_LT(uint64_t(St.st_blocks) * 512, uint64_t(17) << 20);
+  auto Buf = MemoryBuffer::getFile(Path);
+  ASSERT_TRUE(bool(Buf));
+  StringRef Back = (*Buf)->getBuffer();
+  EXPECT_TRUE(Back.take_front(Data.size()) ==
+              StringRef(reinterpret_cast<const char *>(Data.data()),
+                        Data.size()));
+  EXPECT_EQ(Back.drop_front(Data.size()).find_first_not_of('\0'),
+            StringRef::npos);
 }
 
 TEST_F(OutputFileTest, DiscardKeepsTheOldFileAndLeavesNothing) {

@@ -2,10 +2,13 @@
 //
 // A MemorySource that reads a process core file directly: its PT_LOAD
 // segments map QEMU's virtual addresses to file offsets. Where a segment's
-// p_filesz is below its p_memsz the kernel left the pages out because they
-// were never written (an untouched anonymous mapping): they read as zeros.
-// A segment whose bytes run past the end of the file means a truncated core,
-// and an address in no segment is not in the core: both are errors.
+// p_filesz is below its p_memsz, the kernel left pages of an anonymous
+// mapping out of the core because they were never written: they are zeros,
+// and so are the file's own holes (SEEK_HOLE), which the kernel leaves where
+// a page was never populated. Pages left out of a file-backed mapping (NT_FILE)
+// are not zeros, a segment whose bytes run past the end of the file means a
+// truncated core, and an address in no segment is not in the core: all three
+// are errors.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +18,6 @@
 #include "qemudump/MemorySource.h"
 
 #include "llvm/ADT/StringRef.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
 #include <string>
@@ -33,9 +35,11 @@ public:
   /// Opens and parses \p Path (an ELF core of either byte order and class).
   static llvm::Expected<std::unique_ptr<CoreFileMemory>>
   open(llvm::StringRef Path);
+  ~CoreFileMemory() override;
 
   llvm::Error read(uint64_t HostAddr,
                    llvm::MutableArrayRef<uint8_t> Buf) override;
+  Extent extent(uint64_t HostAddr, uint64_t MaxLen) override;
 
   llvm::ArrayRef<Segment> segments() const { return Segments; }
 
@@ -44,7 +48,8 @@ private:
   const Segment *find(uint64_t Addr) const;
 
   std::string Path;
-  std::unique_ptr<llvm::MemoryBuffer> File;
+  int FD = -1;
+  uint64_t FileSize = 0;
   std::vector<Segment> Segments; ///< PT_LOADs sorted by VAddr.
 };
 

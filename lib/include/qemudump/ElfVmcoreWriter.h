@@ -12,6 +12,10 @@
 //   padding to the guest page size
 //   block contents, in order
 //
+// The file is sparse: memory the source knows to be zero, and every all-zero
+// 4 KiB block of what it reads, become holes; the apparent size and contents
+// are those of the full layout.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef QEMUDUMP_ELFVMCOREWRITER_H
@@ -45,8 +49,8 @@ constexpr size_t CopyChunkSize = 4 << 20;
 
 /// Writes the vmcore for \p Map to \p Out. \p Notes is the encoded note
 /// segment (it must not be empty). Memory is read from \p Memory in chunks of
-/// CopyChunkSize; a read that fails aborts the dump with an error naming the
-/// guest-physical range.
+/// at most CopyChunkSize (one buffer, whatever the guest size); a read that
+/// fails aborts the dump with an error naming the guest-physical range.
 llvm::Expected<ElfVmcoreStats>
 writeElfVmcore(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
                llvm::ArrayRef<uint8_t> Notes, MemorySource &Memory,

@@ -20,6 +20,22 @@ class MemorySource {
 public:
   virtual ~MemorySource();
 
+  /// A run of memory starting at some address: either known to be all zero
+  /// without reading it (pages the core file does not store), or to be read.
+  struct Extent {
+    bool Zero = false;
+    uint64_t Length = 0; ///< > 0
+  };
+
+  /// What is known of [HostAddr, HostAddr + MaxLen) before reading it: the
+  /// first run, at most \p MaxLen long. The default knows nothing: all of it
+  /// is to be read. A wrong "zero" here would be a silently wrong vmcore, so
+  /// a source says Zero only for memory it knows to be zero.
+  virtual Extent extent(uint64_t HostAddr, uint64_t MaxLen) {
+    (void)HostAddr;
+    return {false, MaxLen};
+  }
+
   /// Fills all of \p Buf from host address \p HostAddr, or fails saying which
   /// address could not be read and why. Never fills what it could not read
   /// with zeros.

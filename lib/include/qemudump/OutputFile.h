@@ -33,11 +33,15 @@ public:
 
   /// Appends \p Data at the current position.
   llvm::Error write(llvm::ArrayRef<uint8_t> Data);
-  /// Appends \p Count zero bytes.
-  llvm::Error writeZeros(uint64_t Count);
+  /// Appends \p Count zero bytes without writing them: a hole in the file.
+  void skip(uint64_t Count) { Offset += Count; }
+  /// Appends \p Data, leaving a hole for every all-zero block of \p Block
+  /// bytes (the file system's block size at most).
+  llvm::Error writeSparse(llvm::ArrayRef<uint8_t> Data, size_t Block = 4096);
   uint64_t offset() const { return Offset; }
 
-  /// Closes and renames the temporary file to the final path.
+  /// Sets the file's size to offset() (the end may be a hole), closes it and
+  /// renames it to the final path.
   llvm::Error commit();
   /// Closes and removes the temporary file (also done by the destructor).
   void discard();
