@@ -9,6 +9,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -45,7 +46,8 @@ static std::string readAt(int FD, uint64_t Offset, uint64_t Size) {
 /// a large QEMU can have) is followed.
 template <class ELFT>
 static Expected<std::vector<CoreFileMemory::Segment>>
-parseSegments(StringRef Path, int FD, uint64_t FileSize) {
+parseSegments(StringRef Path, int FD, uint64_t FileSize,
+              std::optional<uint64_t> &Pid) {
   using Ehdr = typename ELFT::Ehdr;
   using Phdr = typename ELFT::Phdr;
   using Shdr = typename ELFT::Shdr;
@@ -103,6 +105,12 @@ parseSegments(StringRef Path, int FD, uint64_t FileSize) {
       uint64_t Size = DescOff + alignTo(DescSize, 4);
       if (Size > Notes.size())
         break;
+      // The first NT_PRSTATUS: pr_pid follows pr_info (12 bytes), pr_cursig
+      // (2 + 2 padding) and pr_sigpend and pr_sighold (a word each).
+      constexpr uint64_t PidOffset = 16 + 2 * sizeof(Word);
+      if (Type == ELF::NT_PRSTATUS && !Pid && DescSize >= PidOffset + 4)
+        Pid = support::endian::read32(Notes.data() + DescOff + PidOffset,
+                                      ELFT::Endianness);
       if (Type == ELF::NT_FILE && DescSize >= 2 * sizeof(Word)) {
         const auto *D = reinterpret_cast<const support::detail::packed_endian_specific_integral<
             Word, ELFT::Endianness, support::unaligned> *>(Notes.data() + DescOff);
@@ -140,7 +148,7 @@ Expected<std::unique_ptr<CoreFileMemory>> CoreFileMemory::open(StringRef Path) {
   uint8_t Class = Head[ELF::EI_CLASS], Enc = Head[ELF::EI_DATA];
   auto Parse = [&](auto Tag) -> Expected<std::vector<Segment>> {
     using ELFT = decltype(Tag);
-    return parseSegments<ELFT>(Path, M->FD, M->FileSize);
+    return parseSegments<ELFT>(Path, M->FD, M->FileSize, M->Pid);
   };
   Expected<std::vector<Segment>> Segments =
       Class == ELF::ELFCLASS64

@@ -2,6 +2,7 @@
 
 #include "QemuInspector.h"
 
+#include "qemudump/CoreFileMemory.h"
 #include "qemudump/Notes.h"
 
 #include "lldb/API/SBAddress.h"
@@ -20,6 +21,7 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <dlfcn.h>
 
@@ -527,22 +529,73 @@ Error QemuInspector::checkDumpGuestCore() {
       "use QEMU's own dump-guest-memory while the guest is alive");
 }
 
+/// The core files LLDB has mapped into this process (it mmaps the core it
+/// loads): the paths in /proc/self/maps of ELF core files.
+static std::vector<std::string> mappedCoreFiles() {
+  std::vector<std::string> Paths;
+  auto Maps = MemoryBuffer::getFileAsStream("/proc/self/maps");
+  if (!Maps)
+    return Paths;
+  StringRef Text = (*Maps)->getBuffer();
+  while (!Text.empty()) {
+    auto [Line, Rest] = Text.split('\n');
+    Text = Rest;
+    size_t Slash = Line.find('/');
+    if (Slash == StringRef::npos)
+      continue;
+    std::string Path = Line.substr(Slash).str();
+    if (llvm::is_contained(Paths, Path))
+      continue;
+    auto Head = MemoryBuffer::getFileSlice(Path, 18, 0, /*IsVolatile=*/true);
+    if (!Head)
+      continue;
+    StringRef H = (*Head)->getBuffer();
+    // ELF magic, and e_type ET_CORE in the file's byte order.
+    if (H.size() == 18 && H.starts_with("\x7f"
+                                        "ELF") &&
+        ((H[5] == 1 && H[16] == 4 && H[17] == 0) ||
+         (H[5] == 2 && H[16] == 0 && H[17] == 4)))
+      Paths.push_back(Path);
+  }
+  return Paths;
+}
+
 std::optional<std::string> QemuInspector::coreFilePath() {
-  // SBFileSpec SBProcess::GetCoreFile(), resolved at run time: calling it
-  // directly would stop the plugin from loading in LLDB 16 (-z now).
+  // SBFileSpec SBProcess::GetCoreFile() (LLDB 17 and later), resolved at run
+  // time: calling it directly would stop the plugin from loading in LLDB 16
+  // (-z now).
   using GetCoreFileFn = lldb::SBFileSpec (*)(lldb::SBProcess *);
   static auto *GetCoreFile = reinterpret_cast<GetCoreFileFn>(
       dlsym(RTLD_DEFAULT, "_ZN4lldb9SBProcess11GetCoreFileEv"));
-  if (!GetCoreFile)
+  if (GetCoreFile) {
+    lldb::SBFileSpec Spec = GetCoreFile(&Process);
+    char Path[4096];
+    uint32_t N = Spec.IsValid() && Spec.GetFilename()
+                     ? Spec.GetPath(Path, sizeof(Path))
+                     : 0;
+    if (N > 0 && N < sizeof(Path))
+      return std::string(Path, N);
     return std::nullopt;
-  lldb::SBFileSpec Spec = GetCoreFile(&Process);
-  if (!Spec.IsValid() || !Spec.GetFilename())
+  }
+  // Older LLDB: of the core files LLDB has mapped, the one whose process id
+  // is this process's (LLDB takes a core's pid from its NT_PRSTATUS).
+  const char *Plugin = Process.GetPluginName();
+  if (!Plugin || !StringRef(Plugin).contains("core"))
     return std::nullopt;
-  char Path[4096];
-  uint32_t N = Spec.GetPath(Path, sizeof(Path));
-  if (N == 0 || N >= sizeof(Path))
-    return std::nullopt;
-  return std::string(Path, N);
+  std::optional<std::string> Found;
+  for (const std::string &Path : mappedCoreFiles()) {
+    Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(Path);
+    if (!M) {
+      consumeError(M.takeError());
+      continue;
+    }
+    if ((*M)->processId() != Process.GetProcessID())
+      continue;
+    if (Found)
+      return std::nullopt; // two candidates: do not guess
+    Found = Path;
+  }
+  return Found;
 }
 
 } // namespace qemudump

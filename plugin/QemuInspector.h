@@ -65,9 +65,10 @@ public:
   /// (current_machine->dump_guest_core false): its core has no guest RAM.
   llvm::Error checkDumpGuestCore();
 
-  /// The path of the core file the process was loaded from; none for a live
-  /// process, or when the host lldb cannot tell (SBProcess::GetCoreFile is
-  /// new in LLDB 17).
+  /// The path of the core file the process was loaded from: from
+  /// SBProcess::GetCoreFile (LLDB 17 and later), else the core file LLDB has
+  /// mapped whose pid is this process's. None for a live process, or when
+  /// that is ambiguous.
   std::optional<std::string> coreFilePath();
 
   lldb::SBProcess process() { return Process; }

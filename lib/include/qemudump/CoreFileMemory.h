@@ -20,6 +20,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,8 @@ public:
   Extent extent(uint64_t HostAddr, uint64_t MaxLen) override;
 
   llvm::ArrayRef<Segment> segments() const { return Segments; }
+  /// The pid of the process the core is of (its first NT_PRSTATUS), if any.
+  std::optional<uint64_t> processId() const { return Pid; }
 
 private:
   CoreFileMemory() = default;
@@ -51,6 +54,7 @@ private:
   int FD = -1;
   uint64_t FileSize = 0;
   std::vector<Segment> Segments; ///< PT_LOADs sorted by VAddr.
+  std::optional<uint64_t> Pid;
 };
 
 } // namespace qemudump
