@@ -44,10 +44,17 @@ static std::string readAt(int FD, uint64_t Offset, uint64_t Size) {
 /// The PT_LOAD segments of the core open as \p FD. Reads the headers by hand
 /// rather than with ELFFile so that PN_XNUM (more than 65534 mappings, which
 /// a large QEMU can have) is followed.
+namespace {
+struct ParsedCore {
+  std::vector<CoreFileMemory::Segment> Segments;
+  std::vector<CoreFileMemory::MappedFile> Files;
+  std::optional<uint64_t> Pid;
+};
+} // namespace
+
 template <class ELFT>
-static Expected<std::vector<CoreFileMemory::Segment>>
-parseSegments(StringRef Path, int FD, uint64_t FileSize,
-              std::optional<uint64_t> &Pid) {
+static Expected<ParsedCore> parseCore(StringRef Path, int FD,
+                                      uint64_t FileSize) {
   using Ehdr = typename ELFT::Ehdr;
   using Phdr = typename ELFT::Phdr;
   using Shdr = typename ELFT::Shdr;
@@ -75,7 +82,8 @@ parseSegments(StringRef Path, int FD, uint64_t FileSize,
   if (PData.size() != PhNum * sizeof(Phdr))
     return coreError(Path, "cannot read the program headers");
   const Phdr *P = reinterpret_cast<const Phdr *>(PData.data());
-  std::vector<CoreFileMemory::Segment> Segments;
+  ParsedCore Core;
+  std::vector<CoreFileMemory::Segment> &Segments = Core.Segments;
   for (uint64_t I = 0; I < PhNum; ++I) {
     if (P[I].p_type != ELF::PT_LOAD || P[I].p_memsz == 0)
       continue;
@@ -108,25 +116,34 @@ parseSegments(StringRef Path, int FD, uint64_t FileSize,
       // The first NT_PRSTATUS: pr_pid follows pr_info (12 bytes), pr_cursig
       // (2 + 2 padding) and pr_sigpend and pr_sighold (a word each).
       constexpr uint64_t PidOffset = 16 + 2 * sizeof(Word);
-      if (Type == ELF::NT_PRSTATUS && !Pid && DescSize >= PidOffset + 4)
-        Pid = support::endian::read32(Notes.data() + DescOff + PidOffset,
+      if (Type == ELF::NT_PRSTATUS && !Core.Pid && DescSize >= PidOffset + 4)
+        Core.Pid = support::endian::read32(Notes.data() + DescOff + PidOffset,
                                       ELFT::Endianness);
       if (Type == ELF::NT_FILE && DescSize >= 2 * sizeof(Word)) {
         const auto *D = reinterpret_cast<const support::detail::packed_endian_specific_integral<
             Word, ELFT::Endianness, support::unaligned> *>(Notes.data() + DescOff);
-        uint64_t Count = D[0];
-        if (Count <= (DescSize / sizeof(Word) - 2) / 3)
+        // count, page size, count x {start, end, file offset in pages},
+        // then count NUL-terminated file names.
+        uint64_t Count = D[0], PageSize = D[1];
+        StringRef Names = StringRef(Notes.data() + DescOff, DescSize);
+        if (Count <= (DescSize / sizeof(Word) - 2) / 3) {
+          Names = Names.drop_front((2 + 3 * Count) * sizeof(Word));
           for (uint64_t J = 0; J < Count; ++J) {
             uint64_t Start = D[2 + 3 * J], End = D[3 + 3 * J];
+            auto [Name, Rest] = Names.split('\0');
+            Names = Rest;
+            Core.Files.push_back(
+                {Start, End, uint64_t(D[4 + 3 * J]) * PageSize, Name.str()});
             for (CoreFileMemory::Segment &S : Segments)
               if (S.VAddr < End && Start < S.VAddr + S.MemSize)
                 S.FileBacked = true;
           }
+        }
       }
       Notes = Notes.drop_front(Size);
     }
   }
-  return Segments;
+  return Core;
 }
 
 Expected<std::unique_ptr<CoreFileMemory>> CoreFileMemory::open(StringRef Path) {
@@ -146,19 +163,21 @@ Expected<std::unique_ptr<CoreFileMemory>> CoreFileMemory::open(StringRef Path) {
                                                                   "ELF"))
     return coreError(Path, "not an ELF file");
   uint8_t Class = Head[ELF::EI_CLASS], Enc = Head[ELF::EI_DATA];
-  auto Parse = [&](auto Tag) -> Expected<std::vector<Segment>> {
+  auto Parse = [&](auto Tag) -> Expected<ParsedCore> {
     using ELFT = decltype(Tag);
-    return parseSegments<ELFT>(Path, M->FD, M->FileSize, M->Pid);
+    return parseCore<ELFT>(Path, M->FD, M->FileSize);
   };
-  Expected<std::vector<Segment>> Segments =
+  Expected<ParsedCore> Core =
       Class == ELF::ELFCLASS64
           ? (Enc == ELF::ELFDATA2MSB ? Parse(object::ELF64BE())
                                      : Parse(object::ELF64LE()))
           : (Enc == ELF::ELFDATA2MSB ? Parse(object::ELF32BE())
                                      : Parse(object::ELF32LE()));
-  if (!Segments)
-    return Segments.takeError();
-  M->Segments = std::move(*Segments);
+  if (!Core)
+    return Core.takeError();
+  M->Segments = std::move(Core->Segments);
+  M->Files = std::move(Core->Files);
+  M->Pid = Core->Pid;
   return std::move(M);
 }
 

@@ -8,6 +8,7 @@
 #include "DumpCommand.h"
 
 #include "ProcessMemory.h"
+#include "Progress.h"
 #include "QemuInspector.h"
 
 #include "qemudump/Arch.h"
@@ -121,11 +122,14 @@ Error probeBlocks(const GuestMemoryMap &Map, MemorySource &Memory) {
 
 /// The core file itself when LLDB tells where it is (fast, and it knows which
 /// pages the kernel left out as never written); else SBProcess::ReadMemory.
+/// A core file is first checked to be of the loaded QEMU binary.
 Expected<std::unique_ptr<MemorySource>> openMemory(QemuInspector &Inspector) {
   if (std::optional<std::string> Core = Inspector.coreFilePath()) {
     Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(*Core);
     if (!M)
       return M.takeError();
+    if (Error Err = Inspector.checkCoreMatchesBinary(**M))
+      return std::move(Err);
     return std::unique_ptr<MemorySource>(std::move(*M));
   }
   return std::make_unique<ProcessMemory>(Inspector.process());
@@ -166,6 +170,11 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   Expected<QemuInspector> Inspector = QemuInspector::create(Debugger);
   if (!Inspector)
     return fail(Result, Inspector.takeError());
+  Expected<std::unique_ptr<MemorySource>> SourceOrErr =
+      openMemory(*Inspector);
+  if (!SourceOrErr)
+    return fail(Result, SourceOrErr.takeError());
+  MemorySource &Source = **SourceOrErr;
   Expected<GuestMemory> Memory = Inspector->readGuestMemory();
   if (!Memory)
     return fail(Result, Memory.takeError());
@@ -173,11 +182,6 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
 
   if (Error Err = Inspector->checkDumpGuestCore())
     return fail(Result, std::move(Err));
-  Expected<std::unique_ptr<MemorySource>> SourceOrErr =
-      openMemory(*Inspector);
-  if (!SourceOrErr)
-    return fail(Result, SourceOrErr.takeError());
-  MemorySource &Source = **SourceOrErr;
   if (Error Err = probeBlocks(Map, Source))
     return fail(Result, std::move(Err));
 
@@ -191,10 +195,12 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   Expected<OutputFile> Out = OutputFile::create(Path);
   if (!Out)
     return fail(Result, Out.takeError());
-  lldb::SBCommandInterpreter Interp = Debugger.GetCommandInterpreter();
-  Expected<ElfVmcoreStats> Stats = writeElfVmcore(
-      *Out, *A, Map, Notes, Source,
-      [&](uint64_t, uint64_t) { return !Interp.WasInterrupted(); });
+  DumpProgress Progress(Debugger, formatv("Dumping guest memory to {0}", Path),
+                        Map.totalBytes());
+  Expected<ElfVmcoreStats> Stats =
+      writeElfVmcore(*Out, *A, Map, Notes, Source, [&](uint64_t Done, uint64_t) {
+        return Progress.update(Done);
+      });
   if (!Stats)
     return fail(Result, Stats.takeError());
   if (Error Err = Out->commit())
@@ -231,6 +237,9 @@ bool MemoryMapCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   Expected<QemuInspector> Inspector = QemuInspector::create(Debugger);
   if (!Inspector)
     return fail(Result, Inspector.takeError());
+  if (Expected<std::unique_ptr<MemorySource>> Source = openMemory(*Inspector);
+      !Source)
+    return fail(Result, Source.takeError());
   Expected<GuestMemory> Memory = Inspector->readGuestMemory();
   if (!Memory)
     return fail(Result, Memory.takeError());

@@ -2,6 +2,7 @@
 
 #include "QemuInspector.h"
 
+#include "qemudump/BuildId.h"
 #include "qemudump/CoreFileMemory.h"
 #include "qemudump/Notes.h"
 
@@ -17,11 +18,13 @@
 #include "lldb/API/SBType.h"
 #include "lldb/API/SBValueList.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/SwapByteOrder.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include <dlfcn.h>
 
@@ -201,6 +204,47 @@ Expected<QemuInspector> QemuInspector::create(lldb::SBDebugger Debugger) {
   QemuInspector I(Target, Process, Exe, AS);
   I.LittleEndian = Target.GetByteOrder() != lldb::eByteOrderBig;
   return I;
+}
+
+Error QemuInspector::checkCoreMatchesBinary(CoreFileMemory &Core) {
+  // The build-id of the executable as the core has it in memory (its NT_FILE
+  // mapping of the file's start), against the build-id of the file LLDB
+  // loaded: reading QEMU's structures with another build's debug info would
+  // read garbage.
+  const char *Uuid = Exe.GetUUIDString();
+  const char *ExeName = Exe.GetFileSpec().GetFilename();
+  if (!Uuid || !ExeName)
+    return Error::success();
+  std::string Want;
+  for (const char *C = Uuid; *C; ++C)
+    if (*C != '-')
+      Want += toLower(*C);
+  auto Read = [&](uint64_t Addr, MutableArrayRef<uint8_t> Buf) {
+    return Core.read(Addr, Buf);
+  };
+  for (const CoreFileMemory::MappedFile &F : Core.mappedFiles()) {
+    if (F.FileOffset != 0 || sys::path::filename(F.Path) != ExeName)
+      continue;
+    Expected<std::optional<std::vector<uint8_t>>> Id =
+        readBuildId(Read, F.Start);
+    if (!Id) {
+      consumeError(Id.takeError()); // Not in the core: cannot tell.
+      continue;
+    }
+    if (!*Id || Want.size() != (*Id)->size() * 2)
+      continue; // No build-id, or LLDB's UUID is not one.
+    std::string Actual = toHex(**Id, /*LowerCase=*/true);
+    if (Actual == Want)
+      return Error::success();
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("the core was written by a different build of QEMU than "
+                "'{0}': build-id {1} in the core ({2}), {3} in the binary; "
+                "load the exact binary that crashed",
+                ExeName, Actual, F.Path, Want)
+            .str());
+  }
+  return Error::success();
 }
 
 Expected<lldb::SBType> QemuInspector::flatRangeType(lldb::SBValue Ranges) {

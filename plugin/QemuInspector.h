@@ -9,6 +9,7 @@
 #ifndef QEMUDUMP_PLUGIN_QEMUINSPECTOR_H
 #define QEMUDUMP_PLUGIN_QEMUINSPECTOR_H
 
+#include "qemudump/CoreFileMemory.h"
 #include "qemudump/GuestMemoryMap.h"
 
 #include "lldb/API/SBDebugger.h"
@@ -70,6 +71,10 @@ public:
   /// mapped whose pid is this process's. None for a live process, or when
   /// that is ambiguous.
   std::optional<std::string> coreFilePath();
+
+  /// Fails when \p Core holds a mapping of a file named like the executable
+  /// whose build-id is not the executable's: the core is of another build.
+  llvm::Error checkCoreMatchesBinary(CoreFileMemory &Core);
 
   lldb::SBProcess process() { return Process; }
   bool isLittleEndianHost() const { return LittleEndian; }

@@ -32,6 +32,11 @@ public:
     uint64_t VAddr = 0, MemSize = 0, FileSize = 0, Offset = 0;
     bool FileBacked = false; ///< Listed in NT_FILE.
   };
+  /// A file mapping of the process, from the core's NT_FILE note.
+  struct MappedFile {
+    uint64_t Start = 0, End = 0, FileOffset = 0;
+    std::string Path;
+  };
 
   /// Opens and parses \p Path (an ELF core of either byte order and class).
   static llvm::Expected<std::unique_ptr<CoreFileMemory>>
@@ -43,6 +48,7 @@ public:
   Extent extent(uint64_t HostAddr, uint64_t MaxLen) override;
 
   llvm::ArrayRef<Segment> segments() const { return Segments; }
+  llvm::ArrayRef<MappedFile> mappedFiles() const { return Files; }
   /// The pid of the process the core is of (its first NT_PRSTATUS), if any.
   std::optional<uint64_t> processId() const { return Pid; }
 
@@ -54,6 +60,7 @@ private:
   int FD = -1;
   uint64_t FileSize = 0;
   std::vector<Segment> Segments; ///< PT_LOADs sorted by VAddr.
+  std::vector<MappedFile> Files;
   std::optional<uint64_t> Pid;
 };
 

@@ -1,0 +1,100 @@
+//===- Progress.cpp - Progress of a long dump, in any LLDB ----------------===//
+
+#include "Progress.h"
+
+#include "lldb/API/SBCommandInterpreter.h"
+#include "lldb/API/SBFile.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <dlfcn.h>
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+// lldb::SBProgress (LLDB >= 20): SBProgress(const char *title,
+// const char *details, uint64_t total_units, SBDebugger &),
+// Increment(uint64_t amount, const char *description), ~SBProgress().
+using CtorFn = void (*)(void *, const char *, const char *, uint64_t,
+                        lldb::SBDebugger &);
+using IncrementFn = void (*)(void *, uint64_t, const char *);
+using DtorFn = void (*)(void *);
+
+struct SBProgressApi {
+  CtorFn Ctor = nullptr;
+  IncrementFn Increment = nullptr;
+  DtorFn Dtor = nullptr;
+
+  SBProgressApi() {
+    Ctor = reinterpret_cast<CtorFn>(
+        dlsym(RTLD_DEFAULT, "_ZN4lldb10SBProgressC1EPKcS2_mRNS_10SBDebuggerE"));
+    Increment = reinterpret_cast<IncrementFn>(
+        dlsym(RTLD_DEFAULT, "_ZN4lldb10SBProgress9IncrementEmPKc"));
+    Dtor = reinterpret_cast<DtorFn>(
+        dlsym(RTLD_DEFAULT, "_ZN4lldb10SBProgressD1Ev"));
+  }
+  bool available() const { return Ctor && Increment && Dtor; }
+};
+
+const SBProgressApi &api() {
+  static const SBProgressApi Api;
+  return Api;
+}
+} // namespace
+
+DumpProgress::DumpProgress(lldb::SBDebugger Debugger, std::string Title,
+                           uint64_t Total)
+    : Debugger(Debugger), Title(std::move(Title)), Total(Total),
+      Start(std::chrono::steady_clock::now()), LastLine(Start) {
+  // Units of MiB keep the counts small whatever the guest size.
+  if (api().available()) {
+    api().Ctor(SBProgressStorage, this->Title.c_str(), nullptr,
+               (Total + (1 << 20) - 1) >> 20, this->Debugger);
+    HaveSBProgress = true;
+  }
+}
+
+DumpProgress::~DumpProgress() {
+  if (HaveSBProgress)
+    api().Dtor(SBProgressStorage);
+}
+
+void DumpProgress::printLine(uint64_t Done) {
+  double Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
+  std::string Line =
+      formatv("{0}: {1} of {2} MiB ({3}%), {4:f0} MiB/s\n", Title, Done >> 20,
+              Total >> 20, Total ? Done * 100 / Total : 100,
+              Seconds > 0 ? double(Done >> 20) / Seconds : 0.0)
+          .str();
+  lldb::SBFile Out = Debugger.GetOutputFile();
+  size_t Written = 0;
+  if (Out.IsValid()) {
+    Out.Write(reinterpret_cast<const uint8_t *>(Line.data()), Line.size(),
+              &Written);
+    Out.Flush();
+  }
+}
+
+bool DumpProgress::update(uint64_t Done) {
+  if (HaveSBProgress) {
+    uint64_t Units = Done >> 20;
+    if (Units > Reported) {
+      api().Increment(SBProgressStorage, Units - Reported, nullptr);
+      Reported = Units;
+    }
+  } else {
+    auto Now = std::chrono::steady_clock::now();
+    if (Now - Start >= std::chrono::seconds(1) &&
+        Now - LastLine >= std::chrono::seconds(2)) {
+      printLine(Done);
+      LastLine = Now;
+    }
+  }
+  return !Debugger.GetCommandInterpreter().WasInterrupted();
+}
+
+} // namespace qemudump
