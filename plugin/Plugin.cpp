@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DumpCommand.h"
+#include "VersionCommand.h"
 
 #include "lldb/API/SBCommandInterpreter.h"
 #include "lldb/API/SBDebugger.h"
@@ -29,5 +30,8 @@ bool lldb::PluginInitialize(lldb::SBDebugger Debugger) {
   Qemu.AddCommand("guest-memory-map", new qemudump::MemoryMapCommand(),
                   qemudump::MemoryMapCommand::help(),
                   qemudump::MemoryMapCommand::syntax(), "");
+  Qemu.AddCommand("version", new qemudump::VersionCommand(),
+                  qemudump::VersionCommand::help(),
+                  qemudump::VersionCommand::syntax(), "");
   return true;
 }

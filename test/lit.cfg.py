@@ -77,3 +77,77 @@ for version in ["7.2", "10.0"]:
     config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
 if shutil.which("makedumpfile"):
     config.available_features.add("makedumpfile")
+
+# Which LLDB runs the suite (the lit parameter `lldb` picks another; the
+# ctest tests lit-lldb-N do): features lldb-N, and lldb-core-file when the
+# plugin can ask it for the core file's path (SBProcess::GetCoreFile, LLDB 17
+# and later) and so reads guest memory from the core itself. Older LLDB goes
+# through SBProcess::ReadMemory, whose errors read differently.
+import json
+import re
+import subprocess
+
+lldb_major = None
+try:
+    out = subprocess.run([config.lldb, "--version"], capture_output=True,
+                         text=True, timeout=120).stdout
+    m = re.search(r"lldb version (\d+)\.", out)
+    if m:
+        lldb_major = int(m.group(1))
+except (OSError, subprocess.SubprocessError):
+    pass
+if lldb_major is None:
+    lit_config.warning(f"cannot tell the version of {config.lldb}")
+else:
+    lit_config.note(f"lldb {lldb_major}: {config.lldb}")
+    config.available_features.add(f"lldb-{lldb_major}")
+    if lldb_major >= 17:
+        config.available_features.add("lldb-core-file")
+
+# An lldb the unprivileged user cannot reach (utils/get-lldb unpacks lldb-16
+# and lldb-22 under $HOME/.cache, and root's home is private): that user keeps
+# CAP_DAC_READ_SEARCH to start it. The capability bypasses read and directory
+# search checks only, never write checks, which are what permission tests
+# test.
+if os.geteuid() == 0 and shutil.which("setpriv"):
+    def unprivileged_lldb_runs(extra):
+        try:
+            return subprocess.run(
+                ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+                + extra + [config.lldb, "--version"],
+                capture_output=True, timeout=120).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            return False
+    read_search = ["--inh-caps=+dac_read_search",
+                   "--ambient-caps=+dac_read_search"]
+    if not unprivileged_lldb_runs([]) and unprivileged_lldb_runs(read_search):
+        lit_config.note(f"{config.lldb} is out of the unprivileged user's "
+                        "reach: %as-unprivileged keeps CAP_DAC_READ_SEARCH")
+        config.substitutions = [
+            (k, v.replace("--clear-groups", "--clear-groups " + " ".join(read_search))
+             if k == "%as-unprivileged" else v)
+            for k, v in config.substitutions]
+
+# Written by test/CMakeLists.txt: the project's version (%qemudump-version)
+# and the tools package.test builds and unpacks the .deb with.
+extra = {}
+try:
+    with open(os.path.join(config.qemudump_obj_root, "test",
+                           "qemudump-lit.json")) as f:
+        extra = json.load(f)
+except (OSError, ValueError):
+    pass
+if extra.get("version"):
+    config.substitutions.append(("%qemudump-version", extra["version"]))
+config.substitutions.append(("%build-dir", config.qemudump_obj_root))
+config.substitutions.append(("%cmake", extra.get("cmake") or "cmake"))
+config.substitutions.append(("%cpack", extra.get("cpack") or "cpack"))
+config.substitutions.append(("%dpkg-deb", extra.get("dpkg_deb") or "dpkg-deb"))
+if (extra.get("cpack") and extra.get("dpkg_deb")
+        and os.path.exists(os.path.join(config.qemudump_obj_root,
+                                        "CPackConfig.cmake"))):
+    config.available_features.add("deb-package")
+# LLDB's system plugin directory: whatever is there, every lldb loads.
+system_plugins = "/usr/lib/lldb/plugins"
+if os.path.isdir(system_plugins) and os.listdir(system_plugins):
+    config.available_features.add("system-lldb-plugins")
