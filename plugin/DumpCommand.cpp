@@ -212,7 +212,7 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   size_t NBlocks = Map.blocks().size();
   Result.AppendMessage(
       formatv("wrote {0} ({1}): {2} {3}, {4} of guest memory, notes: {5}; "
-              "{6} bytes in {7:f2} s",
+              "{6} bytes in {7:f3} s",
               Path, A->Name, NBlocks, NBlocks == 1 ? "block" : "blocks",
               humanBytes(Stats->MemoryBytes), NotesDescription,
               Stats->FileSize, Seconds)
