@@ -17,6 +17,7 @@ namespace {
 // lldb::SBProgress (LLDB >= 20): SBProgress(const char *title,
 // const char *details, uint64_t total_units, SBDebugger &),
 // Increment(uint64_t amount, const char *description), ~SBProgress().
+// LLDB 22 makes std::strings of title and details: never pass nullptr.
 using CtorFn = void (*)(void *, const char *, const char *, uint64_t,
                         lldb::SBDebugger &);
 using IncrementFn = void (*)(void *, uint64_t, const char *);
@@ -50,7 +51,7 @@ DumpProgress::DumpProgress(lldb::SBDebugger Debugger, std::string Title,
       Start(std::chrono::steady_clock::now()), LastLine(Start) {
   // Units of MiB keep the counts small whatever the guest size.
   if (api().available()) {
-    api().Ctor(SBProgressStorage, this->Title.c_str(), nullptr,
+    api().Ctor(SBProgressStorage, this->Title.c_str(), "",
                (Total + (1 << 20) - 1) >> 20, this->Debugger);
     HaveSBProgress = true;
   }
