@@ -4,6 +4,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
+
 using namespace llvm;
 
 namespace qemudump {
@@ -45,6 +47,31 @@ uint64_t GuestMemoryMap::totalBytes() const {
   for (const MemoryBlock &B : Blocks)
     Total += B.size();
   return Total;
+}
+
+Expected<GuestMemoryMap> GuestMemoryMap::clip(uint64_t Begin,
+                                              uint64_t Length) const {
+  if (Length == 0 || Begin + Length < Begin)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("the range begin {0:x}, length {1:x} is {2}", Begin, Length,
+                Length == 0 ? "empty" : "beyond the 64-bit address space")
+            .str());
+  uint64_t End = Begin + Length;
+  GuestMemoryMap Out;
+  for (const MemoryBlock &B : Blocks) {
+    uint64_t S = std::max(B.GuestStart, Begin), E = std::min(B.GuestEnd, End);
+    if (S < E)
+      Out.Blocks.push_back({S, E, B.HostAddr + (S - B.GuestStart)});
+  }
+  if (Out.Blocks.empty())
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("guest-physical [{0:x}, {1:x}) holds no guest RAM; `qemu "
+                "guest-memory-map` shows where the RAM is",
+                Begin, End)
+            .str());
+  return Out;
 }
 
 std::optional<uint64_t> GuestMemoryMap::hostAddressOf(uint64_t Addr,

@@ -17,8 +17,11 @@
 #include "qemudump/Notes.h"
 #include "qemudump/OutputFile.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <chrono>
@@ -57,48 +60,173 @@ std::string humanBytes(uint64_t N) {
   return formatv("{0} bytes", N).str();
 }
 
-/// The note segment: the guest's VMCOREINFO note when it has one that is
-/// readable and well-formed, else the placeholder. Problems cost only the
-/// note, and become warnings.
-std::vector<uint8_t> buildNotes(QemuInspector &Inspector,
-                                const GuestMemoryMap &Map, const Arch &A,
-                                MemorySource &Memory,
-                                std::vector<std::string> &Warnings,
-                                std::string &Described) {
+/// The guest's VMCOREINFO note when it has one that is readable and
+/// well-formed. Problems cost only the note, and become warnings.
+std::optional<std::vector<uint8_t>>
+guestNote(QemuInspector &Inspector, const GuestMemoryMap &Map, const Arch &A,
+          MemorySource &Memory, std::vector<std::string> &Warnings) {
   std::optional<VmcoreInfoLocation> Loc = Inspector.findVmcoreInfo(Warnings);
-  if (Loc) {
-    std::optional<uint64_t> Host = Map.hostAddressOf(Loc->GuestAddr, Loc->Size);
-    if (!Host) {
-      Warnings.push_back(
-          formatv("the guest's VMCOREINFO at guest-physical [{0:x}, {1:x}) is "
-                  "outside guest RAM; the vmcore has no VMCOREINFO note",
-                  Loc->GuestAddr, Loc->GuestAddr + Loc->Size)
-              .str());
+  if (!Loc)
+    return std::nullopt;
+  std::optional<uint64_t> Host = Map.hostAddressOf(Loc->GuestAddr, Loc->Size);
+  if (!Host) {
+    Warnings.push_back(
+        formatv("the guest's VMCOREINFO at guest-physical [{0:x}, {1:x}) is "
+                "outside guest RAM; the vmcore has no VMCOREINFO note",
+                Loc->GuestAddr, Loc->GuestAddr + Loc->Size)
+            .str());
+    return std::nullopt;
+  }
+  std::vector<uint8_t> Buffer(Loc->Size);
+  if (Error Err = Memory.read(*Host, Buffer)) {
+    Warnings.push_back(
+        formatv("cannot read the guest's VMCOREINFO at guest-physical "
+                "{0:x}: {1}; the vmcore has no VMCOREINFO note",
+                Loc->GuestAddr, toString(std::move(Err)))
+            .str());
+    return std::nullopt;
+  }
+  Expected<std::vector<uint8_t>> Note =
+      extractGuestNote(Buffer, A.isLittleEndian());
+  if (!Note) {
+    Warnings.push_back(
+        formatv("the guest's VMCOREINFO note at guest-physical {0:x} is "
+                "malformed ({1}); the vmcore has no VMCOREINFO note",
+                Loc->GuestAddr, toString(Note.takeError()))
+            .str());
+    return std::nullopt;
+  }
+  return std::move(*Note);
+}
+
+/// The ARCH names that fit a QEMU target family (qemu-system-FAMILY, or
+/// "x86" for both x86 targets), the first being the default.
+ArrayRef<StringRef> archesOfFamily(StringRef Family) {
+  static const StringRef X86[] = {"X86_64", "386"};
+  static const StringRef Aarch64[] = {"aarch64-le", "aarch64-be"};
+  static const StringRef Ppc64[] = {"ppc64-le", "ppc64-be"};
+  static const StringRef S390[] = {"s390"};
+  static const StringRef Riscv64[] = {"riscv64"};
+  static const StringRef Riscv32[] = {"riscv32"};
+  static const StringRef Loongarch[] = {"loongarch64"};
+  static const StringRef Arm[] = {"arm"};
+  if (Family == "x86" || Family == "x86_64" || Family == "i386")
+    return X86;
+  if (Family == "aarch64")
+    return Aarch64;
+  if (Family == "ppc64")
+    return Ppc64;
+  if (Family == "s390x")
+    return S390;
+  if (Family == "riscv64")
+    return Riscv64;
+  if (Family == "riscv32")
+    return Riscv32;
+  if (Family == "loongarch64")
+    return Loongarch;
+  if (Family == "arm")
+    return Arm;
+  return {};
+}
+
+struct DumpOptions {
+  StringRef File;
+  std::optional<StringRef> ArchName;
+  std::optional<uint64_t> Begin, Length;
+  StringRef Format = "elf";
+  bool CpuNotes = true;
+};
+
+Expected<uint64_t> parseNumber(StringRef Option, StringRef S) {
+  uint64_t N;
+  StringRef Digits = S;
+  unsigned Radix = 10;
+  if (Digits.consume_front_insensitive("0x"))
+    Radix = 16;
+  if (Digits.empty() || Digits.getAsInteger(Radix, N))
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("{0}: '{1}' is not a number that fits in 64 bits (write it "
+                "in decimal or 0x-hex)",
+                Option, S)
+            .str());
+  return N;
+}
+
+Expected<DumpOptions> parseOptions(ArrayRef<StringRef> Argv) {
+  DumpOptions O;
+  SmallVector<StringRef, 2> Positional;
+  for (size_t I = 0; I < Argv.size(); ++I) {
+    StringRef A = Argv[I];
+    if (A == "--") {
+      Positional.append(Argv.begin() + I + 1, Argv.end());
+      break;
+    }
+    if (!A.starts_with("-") || A == "-") {
+      Positional.push_back(A);
+      continue;
+    }
+    auto [Name, Inline] = A.split('=');
+    bool HasInline = Name.size() != A.size();
+    auto Value = [&]() -> Expected<StringRef> {
+      if (HasInline)
+        return Inline;
+      if (I + 1 == Argv.size())
+        return createStringError(inconvertibleErrorCode(),
+                                 (Name + " needs a value").str());
+      return Argv[++I];
+    };
+    if (Name == "-b" || Name == "--begin" || Name == "-l" ||
+        Name == "--length") {
+      Expected<StringRef> V = Value();
+      if (!V)
+        return V.takeError();
+      Expected<uint64_t> N = parseNumber(Name, *V);
+      if (!N)
+        return N.takeError();
+      (Name == "-b" || Name == "--begin" ? O.Begin : O.Length) = *N;
+    } else if (Name == "-f" || Name == "--format") {
+      Expected<StringRef> V = Value();
+      if (!V)
+        return V.takeError();
+      O.Format = *V;
+    } else if (Name == "--no-cpu-notes" && !HasInline) {
+      O.CpuNotes = false;
     } else {
-      std::vector<uint8_t> Buffer(Loc->Size);
-      if (Error Err = Memory.read(*Host, Buffer)) {
-        Warnings.push_back(
-            formatv("cannot read the guest's VMCOREINFO at guest-physical "
-                    "{0:x}: {1}; the vmcore has no VMCOREINFO note",
-                    Loc->GuestAddr, toString(std::move(Err)))
-                .str());
-      } else {
-        Expected<std::vector<uint8_t>> Note =
-            extractGuestNote(Buffer, A.isLittleEndian());
-        if (Note) {
-          Described = "VMCOREINFO";
-          return std::move(*Note);
-        }
-        Warnings.push_back(
-            formatv("the guest's VMCOREINFO note at guest-physical {0:x} is "
-                    "malformed ({1}); the vmcore has no VMCOREINFO note",
-                    Loc->GuestAddr, toString(Note.takeError()))
-                .str());
-      }
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("unknown option '{0}'; the options are -b/--begin ADDR, "
+                  "-l/--length LEN, -f/--format FORMAT, --no-cpu-notes",
+                  A)
+              .str());
     }
   }
-  Described = "placeholder NONE (no VMCOREINFO from the guest)";
-  return placeholderNote(A.isLittleEndian());
+  if (Positional.empty() || Positional.size() > 2)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("expected FILE and an optional ARCH, got {0} argument(s); "
+                "usage: {1}",
+                Positional.size(), DumpCommand::syntax())
+            .str());
+  O.File = Positional[0];
+  if (Positional.size() == 2)
+    O.ArchName = Positional[1];
+  if (O.Begin.has_value() != O.Length.has_value())
+    return createStringError(inconvertibleErrorCode(),
+                             "--begin and --length go together (as in QMP's "
+                             "dump-guest-memory): give both or neither");
+  if (O.Begin && *O.Begin + *O.Length < *O.Begin)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("--begin {0:x} plus --length {1:x} overflows 64 bits",
+                *O.Begin, *O.Length)
+            .str());
+  if (!O.Format.equals_insensitive("elf"))
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("unknown format '{0}'; the formats are: elf", O.Format)
+            .str());
+  return O;
 }
 
 /// Reads the first and last byte of every block, so that a core without
@@ -139,33 +267,43 @@ Expected<std::unique_ptr<MemorySource>> openMemory(QemuInspector &Inspector) {
 
 const char *DumpCommand::help() {
   static const std::string Help =
-      "Write the guest's physical memory, from a QEMU core (or a stopped "
-      "QEMU process), as an ELF vmcore that crash, drgn and makedumpfile "
-      "read. FILE is the vmcore to write (replaced only when the dump "
-      "succeeds; created with mode 0600). ARCH is the guest architecture, "
-      "one of (any case): " +
+      "Write the guest's physical memory, from a QEMU core (or a stopped or "
+      "attached QEMU process), as an ELF vmcore that crash, drgn and "
+      "makedumpfile read. FILE is the vmcore to write (replaced only when the "
+      "dump succeeds; created with mode 0600). ARCH is the guest "
+      "architecture, one of (any case): " +
       archNameList() +
-      ". The guest's VMCOREINFO note is included when the guest has one "
-      "(QEMU ran with -device vmcoreinfo).";
+      "; without it, it is inferred from QEMU's target and vCPU state. The "
+      "vmcore holds the vCPUs' registers (x86: CORE/NT_PRSTATUS and QEMU "
+      "notes, as QEMU's own dump writes them) and the guest's VMCOREINFO note "
+      "when the guest has one (QEMU ran with -device vmcoreinfo).\n"
+      "\n\nOptions (numbers in decimal or 0x-hex):\n"
+      "-b, --begin ADDR and -l, --length LEN: dump only guest-physical "
+      "[ADDR, ADDR+LEN), as QMP's dump-guest-memory begin/length do.\n"
+      "-f, --format FORMAT: elf (the default).\n"
+      "--no-cpu-notes: leave the vCPU register notes out.";
   return Help.c_str();
 }
 
 const char *DumpCommand::syntax() {
-  return "qemu dump-guest-memory FILE ARCH";
+  return "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] "
+         "[--no-cpu-notes] FILE [ARCH]";
 }
 
 bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
                             lldb::SBCommandReturnObject &Result) {
   auto Start = std::chrono::steady_clock::now();
   SmallVector<StringRef, 4> Argv = arguments(Args);
-  if (Argv.size() != 2)
-    return fail(Result, formatv("expected FILE and ARCH, got {0} argument(s); "
-                                "usage: {1} (ARCH is one of {2})",
-                                Argv.size(), syntax(), archNameList()));
-  StringRef Path = Argv[0];
-  Expected<const Arch &> A = parseArch(Argv[1]);
-  if (!A)
-    return fail(Result, A.takeError());
+  Expected<DumpOptions> Opts = parseOptions(Argv);
+  if (!Opts)
+    return fail(Result, Opts.takeError());
+  std::optional<Arch> Chosen;
+  if (Opts->ArchName) {
+    Expected<const Arch &> A = parseArch(*Opts->ArchName);
+    if (!A)
+      return fail(Result, A.takeError());
+    Chosen = *A;
+  }
 
   Expected<QemuInspector> Inspector = QemuInspector::create(Debugger);
   if (!Inspector)
@@ -178,29 +316,121 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   Expected<GuestMemory> Memory = Inspector->readGuestMemory();
   if (!Memory)
     return fail(Result, Memory.takeError());
-  const GuestMemoryMap &Map = Memory->Map;
-
   if (Error Err = Inspector->checkDumpGuestCore())
-    return fail(Result, std::move(Err));
-  if (Error Err = probeBlocks(Map, Source))
     return fail(Result, std::move(Err));
 
   std::vector<std::string> Warnings;
-  std::string NotesDescription;
-  std::vector<uint8_t> Notes =
-      buildNotes(*Inspector, Map, *A, Source, Warnings, NotesDescription);
+  // The QEMU target, and the x86 vCPUs when it is x86.
+  std::string Family = Inspector->targetFamily();
+  ArrayRef<StringRef> FamilyArches = archesOfFamily(Family);
+  std::optional<X86Cpus> Cpus;
+  std::string CpuProblem;
+  if (Family == "x86") {
+    Expected<X86Cpus> C = Inspector->readX86Cpus();
+    if (C)
+      Cpus = std::move(*C);
+    else
+      CpuProblem = toString(C.takeError());
+  }
+
+  std::string ArchOrigin;
+  if (Chosen) {
+    if (!FamilyArches.empty() && !llvm::is_contained(FamilyArches, Chosen->Name))
+      return fail(Result,
+                  formatv("ARCH {0} does not match this QEMU, whose target "
+                          "is {1}: use {2}, or leave ARCH out",
+                          Chosen->Name, Family,
+                          join(FamilyArches.begin(), FamilyArches.end(),
+                               " or ")));
+  } else if (Family == "x86") {
+    if (!Cpus)
+      return fail(Result, formatv("cannot infer ARCH: {0}; give ARCH "
+                                  "(X86_64 or 386)",
+                                  CpuProblem));
+    bool LongMode = Cpus->Cpus.front().longMode();
+    Chosen = cantFail(parseArch(LongMode ? "X86_64" : "386"));
+    ArchOrigin = LongMode ? "inferred: vCPU 0 is in long mode"
+                          : "inferred: vCPU 0 is not in long mode";
+  } else if (!FamilyArches.empty()) {
+    Chosen = cantFail(parseArch(FamilyArches.front()));
+    ArchOrigin = formatv("inferred from qemu-system-{0}{1}", Family,
+                         FamilyArches.size() > 1
+                             ? "; little-endian assumed, give ARCH otherwise"
+                             : "")
+                     .str();
+  } else {
+    return fail(Result, formatv("cannot infer ARCH for this program (no "
+                                "X86CPU type and not named "
+                                "qemu-system-*): give ARCH, one of {0}",
+                                archNameList()));
+  }
+
+  // The map to dump: all of guest RAM, or the part --begin/--length select.
+  const GuestMemoryMap &FullMap = Memory->Map;
+  GuestMemoryMap Map = FullMap;
+  if (Opts->Begin) {
+    Expected<GuestMemoryMap> Clipped = FullMap.clip(*Opts->Begin, *Opts->Length);
+    if (!Clipped)
+      return fail(Result, Clipped.takeError());
+    Map = std::move(*Clipped);
+  }
+  // As QEMU does: a 32-bit x86 vmcore becomes ELF64 when RAM reaches past
+  // 4 GiB (its program headers could not say where).
+  if (Chosen->Machine == ELF::EM_386 && Map.blocks().back().GuestEnd > (1ULL << 32)) {
+    Chosen->ElfClass = ELF::ELFCLASS64;
+    ArchOrigin += ArchOrigin.empty() ? "" : "; ";
+    ArchOrigin += "ELF64: guest RAM above 4 GiB";
+  }
+  if (Error Err = probeBlocks(Map, Source))
+    return fail(Result, std::move(Err));
+
+  // Notes, in QEMU's order: per-vCPU CORE, per-vCPU QEMU, the guest's note.
+  std::vector<uint8_t> Notes;
+  SmallVector<std::string, 3> NoteKinds;
+  bool X86Arch = Chosen->Machine == ELF::EM_X86_64 || Chosen->Machine == ELF::EM_386;
+  if (Opts->CpuNotes && X86Arch && Family == "x86") {
+    if (!Cpus) {
+      Warnings.push_back(formatv("cannot read the vCPUs' registers ({0}); the "
+                                 "vmcore has no vCPU notes",
+                                 CpuProblem)
+                             .str());
+    } else {
+      if (Cpus->Kvm)
+        Warnings.push_back(
+            "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory "
+            "are those of its last synchronization with the kernel and may be "
+            "stale; --no-cpu-notes leaves them out");
+      Warnings.insert(Warnings.end(), Cpus->Problems.begin(),
+                      Cpus->Problems.end());
+      appendX86CpuNotes(Notes, Cpus->Cpus, Cpus->Cpus.front().longMode());
+      size_t N = Cpus->Cpus.size();
+      NoteKinds.push_back(formatv("{0} vCPU{1} (CORE, QEMU)", N,
+                                  N == 1 ? "" : "s")
+                              .str());
+    }
+  }
+  if (std::optional<std::vector<uint8_t>> Guest =
+          guestNote(*Inspector, FullMap, *Chosen, Source, Warnings)) {
+    Notes.insert(Notes.end(), Guest->begin(), Guest->end());
+    NoteKinds.push_back("VMCOREINFO");
+  }
+  if (Notes.empty()) {
+    Notes = placeholderNote(Chosen->isLittleEndian());
+    NoteKinds.push_back("placeholder NONE (no vCPU notes, no VMCOREINFO from "
+                        "the guest)");
+  }
   for (const std::string &W : Warnings)
     Result.AppendWarning(W.c_str());
 
-  Expected<OutputFile> Out = OutputFile::create(Path);
+  Expected<OutputFile> Out = OutputFile::create(Opts->File);
   if (!Out)
     return fail(Result, Out.takeError());
-  DumpProgress Progress(Debugger, formatv("Dumping guest memory to {0}", Path),
+  DumpProgress Progress(Debugger,
+                        formatv("Dumping guest memory to {0}", Opts->File),
                         Map.totalBytes());
-  Expected<ElfVmcoreStats> Stats =
-      writeElfVmcore(*Out, *A, Map, Notes, Source, [&](uint64_t Done, uint64_t) {
-        return Progress.update(Done);
-      });
+  Expected<ElfVmcoreStats> Stats = writeElfVmcore(
+      *Out, *Chosen, Map, Notes, Source,
+      [&](uint64_t Done, uint64_t) { return Progress.update(Done); });
   if (!Stats)
     return fail(Result, Stats.takeError());
   if (Error Err = Out->commit())
@@ -211,11 +441,14 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
                        .count();
   size_t NBlocks = Map.blocks().size();
   Result.AppendMessage(
-      formatv("wrote {0} ({1}): {2} {3}, {4} of guest memory, notes: {5}; "
-              "{6} bytes in {7:f3} s",
-              Path, A->Name, NBlocks, NBlocks == 1 ? "block" : "blocks",
-              humanBytes(Stats->MemoryBytes), NotesDescription,
-              Stats->FileSize, Seconds)
+      formatv("wrote {0} ({1}{2}): {3} {4}, {5} of guest memory, notes: {6}; "
+              "{7} bytes in {8:f3} s",
+              Opts->File, Chosen->Name,
+              ArchOrigin.empty() ? "" : ", " + ArchOrigin, NBlocks,
+              NBlocks == 1 ? "block" : "blocks",
+              humanBytes(Stats->MemoryBytes),
+              join(NoteKinds.begin(), NoteKinds.end(), ", "), Stats->FileSize,
+              Seconds)
           .str()
           .c_str());
   Result.SetStatus(lldb::eReturnStatusSuccessFinishResult);

@@ -5,6 +5,7 @@
 #include "qemudump/BuildId.h"
 #include "qemudump/CoreFileMemory.h"
 #include "qemudump/Notes.h"
+#include "qemudump/X86Flags.h"
 
 #include "lldb/API/SBAddress.h"
 #include "lldb/API/SBBlock.h"
@@ -16,6 +17,7 @@
 #include "lldb/API/SBSymbolContext.h"
 #include "lldb/API/SBSymbolContextList.h"
 #include "lldb/API/SBType.h"
+#include "lldb/API/SBTypeEnumMember.h"
 #include "lldb/API/SBValueList.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -203,6 +205,7 @@ Expected<QemuInspector> QemuInspector::create(lldb::SBDebugger Debugger) {
 
   QemuInspector I(Target, Process, Exe, AS);
   I.LittleEndian = Target.GetByteOrder() != lldb::eByteOrderBig;
+  I.completeLayouts();
   return I;
 }
 
@@ -245,6 +248,24 @@ Error QemuInspector::checkCoreMatchesBinary(CoreFileMemory &Core) {
             .str());
   }
   return Error::success();
+}
+
+void QemuInspector::completeLayouts() {
+  // QEMU's DWARF makes LLDB report members that "extend beyond the bounds"
+  // of their type (unions of vector registers, QTAILQ heads). A struct
+  // holding such members, completed lazily for SBValue, can come out with
+  // members dropped and the later ones at wrong offsets (seen: CPUX86State's
+  // kernelgsbase 8 bytes early in QEMU 7.2). Completing the type through the
+  // expression parser first lays it out from the DWARF's member offsets,
+  // and SBValue then uses that layout. sizeof needs no running process.
+  for (const char *Type : {"X86CPU", "CPUState", "MemoryRegion", "RAMBlock",
+                           "FlatView", "AddressSpace", "VMCoreInfoState"}) {
+    if (!Target.FindFirstType(Type).IsValid())
+      continue;
+    lldb::SBValue Size =
+        Target.EvaluateExpression((Twine("sizeof(") + Type + ")").str().c_str());
+    (void)Size; // Only the side effect matters; a failure changes nothing.
+  }
 }
 
 Expected<lldb::SBType> QemuInspector::flatRangeType(lldb::SBValue Ranges) {
@@ -640,6 +661,181 @@ std::optional<std::string> QemuInspector::coreFilePath() {
     Found = Path;
   }
   return Found;
+}
+
+std::string QemuInspector::targetFamily() {
+  if (Target.FindFirstType("X86CPU").IsValid())
+    return "x86";
+  const char *ExeName = Exe.GetFileSpec().GetFilename();
+  StringRef Name = ExeName ? ExeName : "";
+  if (!Name.consume_front("qemu-system-"))
+    return "";
+  return Name.str();
+}
+
+namespace {
+
+/// Reads named members of one struct value, remembering the first failure.
+class FieldReader {
+public:
+  FieldReader(lldb::SBValue V, StringRef Context) : V(V), Context(Context) {}
+
+  uint64_t get(const char *Name) { return get(V, Name); }
+  uint64_t get(lldb::SBValue From, const char *Name) {
+    lldb::SBValue M = From.GetChildMemberWithName(Name);
+    return value(M, Name);
+  }
+  uint64_t value(lldb::SBValue M, const Twine &What) {
+    lldb::SBError E;
+    uint64_t U = M.IsValid() ? M.GetValueAsUnsigned(E, 0) : 0;
+    if (!Err && (!M.IsValid() || E.Fail()))
+      Err = (Twine(Context) + "." + What).str();
+    return U;
+  }
+  lldb::SBValue member(const char *Name) {
+    lldb::SBValue M = V.GetChildMemberWithName(Name);
+    if (!Err && !M.IsValid())
+      Err = Context + "." + Name;
+    return M;
+  }
+  std::optional<std::string> Err;
+
+private:
+  lldb::SBValue V;
+  std::string Context;
+};
+
+X86Segment readSegment(FieldReader &R, lldb::SBValue S) {
+  X86Segment Seg;
+  Seg.Selector = R.get(S, "selector");
+  Seg.Base = R.get(S, "base");
+  Seg.Limit = R.get(S, "limit");
+  Seg.Flags = R.get(S, "flags");
+  return Seg;
+}
+
+} // namespace
+
+Expected<X86Cpus> QemuInspector::readX86Cpus() {
+  // The vCPU list: `cpus` up to QEMU 8.1, `cpus_queue` from 8.2.
+  lldb::SBValue List = Exe.FindFirstGlobalVariable(Target, "cpus_queue");
+  if (!List.IsValid())
+    List = Exe.FindFirstGlobalVariable(Target, "cpus");
+  lldb::SBType CpuType = Target.FindFirstType("X86CPU");
+  lldb::SBType CcOpType = Target.FindFirstType("CCOp");
+  if (!List.IsValid() || !CpuType.IsValid())
+    return createStringError(inconvertibleErrorCode(),
+                             "QEMU's debug info has no vCPU list (cpus or "
+                             "cpus_queue) or no X86CPU type");
+  // Which cc semantics: QEMU 7.2's CCOp has CC_OP_CLR; 10.0's dropped it and
+  // has the sized CC_OP_POPCNT*__ (POPCNT then tests CC_DST, not CC_SRC).
+  // Other CCOp sets are versions whose semantics are unchecked: their flags
+  // are left as env->eflags has them, with a warning.
+  bool HasClr = false, HasPopcntQ = false;
+  lldb::SBTypeEnumMemberList Members = CcOpType.GetEnumMembers();
+  for (uint32_t I = 0; I < Members.GetSize(); ++I) {
+    StringRef N = Members.GetTypeEnumMemberAtIndex(I).GetName()
+                      ? Members.GetTypeEnumMemberAtIndex(I).GetName()
+                      : "";
+    HasClr |= N == "CC_OP_CLR";
+    HasPopcntQ |= N == "CC_OP_POPCNTQ__";
+  }
+  int QemuMajor = HasClr && !HasPopcntQ ? 7 : !HasClr && HasPopcntQ ? 10 : 0;
+
+  X86Cpus Out;
+  lldb::SBValue Kvm = Exe.FindFirstGlobalVariable(Target, "kvm_allowed");
+  lldb::SBError KE;
+  Out.Kvm = Kvm.IsValid() && Kvm.GetValueAsUnsigned(KE, 0) != 0;
+
+  lldb::SBError E;
+  uint64_t Cpu =
+      List.GetChildMemberWithName("tqh_first").GetValueAsUnsigned(E, 0);
+  constexpr unsigned MaxCpus = 4096;
+  for (unsigned N = 0; Cpu != 0; ++N) {
+    if (N == MaxCpus)
+      return corrupt(formatv("the vCPU list has more than {0} entries (a "
+                             "cycle?)",
+                             MaxCpus)
+                         .str());
+    lldb::SBValue X86 = Target.CreateValueFromAddress(
+        "cpu", lldb::SBAddress(Cpu, Target), CpuType);
+    lldb::SBValue CS = X86.GetChildMemberWithName("parent_obj");
+    lldb::SBValue Env = X86.GetChildMemberWithName("env");
+    FieldReader R(Env, "CPUX86State");
+    FieldReader C(CS, "CPUState");
+    X86CpuState S;
+    S.CpuIndex = C.get("cpu_index");
+    lldb::SBValue Regs = R.member("regs");
+    for (uint32_t I = 0; I < 16 && Regs.IsValid(); ++I)
+      S.Regs[I] = R.value(Regs.GetChildAtIndex(I), formatv("regs[{0}]", I));
+    S.Rip = R.get("eip");
+    S.Hflags = R.get("hflags");
+    lldb::SBValue Segs = R.member("segs");
+    for (uint32_t I = 0; I < 6 && Segs.IsValid(); ++I)
+      S.Segs[I] = readSegment(R, Segs.GetChildAtIndex(I));
+    S.Ldt = readSegment(R, R.member("ldt"));
+    S.Tr = readSegment(R, R.member("tr"));
+    S.Gdt = readSegment(R, R.member("gdt"));
+    S.Idt = readSegment(R, R.member("idt"));
+    lldb::SBValue Cr = R.member("cr");
+    for (uint32_t I = 0; I < 5 && Cr.IsValid(); ++I)
+      S.Cr[I] = R.value(Cr.GetChildAtIndex(I), formatv("cr[{0}]", I));
+    if (Env.GetChildMemberWithName("kernelgsbase").IsValid())
+      S.KernelGsBase = R.get("kernelgsbase");
+
+    // TCG keeps the arithmetic flags lazily in cc_*: recompute eflags as
+    // cpu_compute_eflags does. cc_op is a CCOp or a plain integer (7.2):
+    // its enumerator's name says how.
+    X86CcState Cc;
+    Cc.Eflags = R.get("eflags");
+    Cc.CcDst = R.get("cc_dst");
+    Cc.CcSrc = R.get("cc_src");
+    Cc.CcSrc2 = R.get("cc_src2");
+    Cc.Df = int32_t(R.get("df"));
+    uint64_t Op = R.get("cc_op");
+    std::string OpName;
+    for (uint32_t I = 0; I < Members.GetSize() && OpName.empty(); ++I) {
+      lldb::SBTypeEnumMember M = Members.GetTypeEnumMemberAtIndex(I);
+      if (M.GetValueAsUnsigned() == Op && M.GetName())
+        OpName = M.GetName();
+    }
+    if (R.Err || C.Err)
+      return corrupt(formatv("cannot read vCPU {0} at {1:x}: {2}", N, Cpu,
+                             R.Err ? *R.Err : *C.Err)
+                         .str());
+    Cc.CcOp = OpName;
+    Cc.QemuMajor = QemuMajor;
+    if (QemuMajor == 0) {
+      S.Rflags = uint32_t(Cc.Eflags | (Cc.Df < 0 ? 0x400 : 0));
+      Out.Problems.push_back(
+          formatv("vCPU {0}: this QEMU's lazy-flags scheme (CCOp) is not one "
+                  "qemudump knows, so its arithmetic flags are env->eflags as "
+                  "is (complete unless the vCPU was executing guest code)",
+                  S.CpuIndex)
+              .str());
+    } else {
+      Expected<uint64_t> Flags = x86ComputeEflags(Cc);
+      if (!Flags)
+        return corrupt(formatv("vCPU {0}: cc_op {1} ({2}): {3}", S.CpuIndex,
+                               Op, OpName.empty() ? "not a CCOp" : OpName,
+                               toString(Flags.takeError()))
+                           .str());
+      S.Rflags = *Flags;
+    }
+    Out.Cpus.push_back(S);
+
+    lldb::SBError NE;
+    Cpu = CS.GetChildMemberWithName("node")
+              .GetChildMemberWithName("tqe_next")
+              .GetValueAsUnsigned(NE, 0);
+    if (NE.Fail())
+      return corrupt(formatv("cannot follow the vCPU list after vCPU {0}", N)
+                         .str());
+  }
+  if (Out.Cpus.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "QEMU's vCPU list is empty");
+  return Out;
 }
 
 } // namespace qemudump

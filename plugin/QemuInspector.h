@@ -11,6 +11,7 @@
 
 #include "qemudump/CoreFileMemory.h"
 #include "qemudump/GuestMemoryMap.h"
+#include "qemudump/X86CpuNotes.h"
 
 #include "lldb/API/SBDebugger.h"
 #include "lldb/API/SBModule.h"
@@ -41,6 +42,13 @@ struct GuestMemory {
   std::vector<FlatRangeRow> Rows;
 };
 
+/// The vCPUs of an x86 QEMU, with the accelerator it ran.
+struct X86Cpus {
+  std::vector<X86CpuState> Cpus;
+  bool Kvm = false; ///< QEMU used KVM: the registers in memory may be stale.
+  std::vector<std::string> Problems; ///< What makes the registers doubtful.
+};
+
 /// Where the guest said its VMCOREINFO note is.
 struct VmcoreInfoLocation {
   uint64_t GuestAddr = 0;
@@ -61,6 +69,15 @@ public:
   /// only cost the note are appended to \p Warnings.
   std::optional<VmcoreInfoLocation>
   findVmcoreInfo(std::vector<std::string> &Warnings);
+
+  /// The QEMU target's architecture family from its debug info: "x86" when
+  /// it has X86CPU; otherwise from the executable's name (qemu-system-NAME),
+  /// or "" when unknown.
+  std::string targetFamily();
+
+  /// The x86 vCPUs (cpus / cpus_queue), each cast to X86CPU and its env
+  /// read through the debug info, flags computed as cpu_compute_eflags does.
+  llvm::Expected<X86Cpus> readX86Cpus();
 
   /// Fails when QEMU ran with -machine dump-guest-core=off
   /// (current_machine->dump_guest_core false): its core has no guest RAM.
@@ -84,6 +101,7 @@ private:
                 lldb::SBValue AS)
       : Target(T), Process(P), Exe(M), AddressSpaceMemory(AS) {}
 
+  void completeLayouts();
   llvm::Expected<lldb::SBType> flatRangeType(lldb::SBValue Ranges);
   llvm::Error addFlatRange(lldb::SBValue Range, GuestMemory &Out);
   std::string readCString(lldb::SBValue Pointer);

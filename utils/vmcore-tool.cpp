@@ -5,6 +5,8 @@
 //   vmcore-tool ranges FILE          the guest-physical ranges FILE holds
 //   vmcore-tool note FILE NAME OUT   writes the whole note NAME (header, name,
 //                                    descriptor) to OUT
+//   vmcore-tool notes FILE OUT       writes the PT_NOTE segment to OUT and
+//                                    lists its notes
 //   vmcore-tool check-pattern FILE [PAGE...]
 //                                    every page but PAGE... holds the test
 //                                    program's pattern for its address
@@ -243,6 +245,23 @@ int note(StringRef Name, StringRef NoteName, StringRef OutName) {
   return 1;
 }
 
+int notes(StringRef Name, StringRef OutName) {
+  Vmcore V = open(Name);
+  auto Notes = qemudump::parseNotes(V.NoteSegment, V.LittleEndian);
+  if (!Notes)
+    die(Name + ": " + toString(Notes.takeError()));
+  for (const qemudump::NoteView &N : *Notes)
+    outs() << formatv("{0} type {1:x} descsz {2}\n", N.Name, N.Type,
+                      N.Desc.size());
+  std::error_code EC;
+  raw_fd_ostream Out(OutName, EC);
+  if (EC)
+    die(OutName + ": " + EC.message());
+  Out.write(reinterpret_cast<const char *>(V.NoteSegment.data()),
+            V.NoteSegment.size());
+  return 0;
+}
+
 int checkPattern(StringRef Name, ArrayRef<StringRef> SkipArgs) {
   std::vector<uint64_t> Skip;
   for (StringRef S : SkipArgs)
@@ -284,9 +303,11 @@ int main(int argc, char **argv) {
     return listRanges(Args[1]);
   if (Args.size() == 4 && Args[0] == "note")
     return note(Args[1], Args[2], Args[3]);
+  if (Args.size() == 3 && Args[0] == "notes")
+    return notes(Args[1], Args[2]);
   if (Args.size() >= 2 && Args[0] == "check-pattern")
     return checkPattern(Args[1], ArrayRef(Args).drop_front(2));
   errs() << "usage: vmcore-tool compare A B | read FILE ADDR LEN | ranges "
-            "FILE | note FILE NAME OUT | check-pattern FILE [PAGE...]\n";
+            "FILE | note FILE NAME OUT | notes FILE OUT | check-pattern FILE [PAGE...]\n";
   return 2;
 }

@@ -23,6 +23,10 @@ TEST(ArchTest, SeedNamesParseCaseInsensitively) {
       {"S390", ELF::ELFCLASS64, ELF::ELFDATA2MSB, ELF::EM_S390},
       {"ppc64-LE", ELF::ELFCLASS64, ELF::ELFDATA2LSB, ELF::EM_PPC64},
       {"ppc64-be", ELF::ELFCLASS64, ELF::ELFDATA2MSB, ELF::EM_PPC64},
+      {"RISCV64", ELF::ELFCLASS64, ELF::ELFDATA2LSB, ELF::EM_RISCV},
+      {"riscv32", ELF::ELFCLASS32, ELF::ELFDATA2LSB, ELF::EM_RISCV},
+      {"loongarch64", ELF::ELFCLASS64, ELF::ELFDATA2LSB, ELF::EM_LOONGARCH},
+      {"ARM", ELF::ELFCLASS32, ELF::ELFDATA2LSB, ELF::EM_ARM},
   };
   for (const auto &E : Cases) {
     Expected<const Arch &> A = parseArch(E.Name);

@@ -52,4 +52,34 @@ TEST(GuestMemoryMapTest, HostAddressOfWithinOneBlock) {
   EXPECT_EQ(Map.hostAddressOf(0x18000, 1), std::nullopt);     // in the gap
 }
 
+TEST(GuestMemoryMapTest, ClipCutsBlocksToTheRange) {
+  GuestMemoryMap Map;
+  ASSERT_TRUE(succeeded(Map.addRange(0, 0xa0000, 0x10000000)));
+  ASSERT_TRUE(succeeded(Map.addRange(0x100000, 0x700000, 0x20000000)));
+  ASSERT_TRUE(succeeded(Map.addRange(0x100000000, 0x200000, 0x30000000)));
+  std::optional<GuestMemoryMap> C = valueOf(Map.clip(0x80000, 0x100000));
+  ASSERT_TRUE(C);
+  ASSERT_EQ(C->blocks().size(), 2u);
+  EXPECT_EQ(C->blocks()[0].GuestStart, 0x80000u);
+  EXPECT_EQ(C->blocks()[0].GuestEnd, 0xa0000u);
+  EXPECT_EQ(C->blocks()[0].HostAddr, 0x10080000u);
+  EXPECT_EQ(C->blocks()[1].GuestStart, 0x100000u);
+  EXPECT_EQ(C->blocks()[1].GuestEnd, 0x180000u);
+  EXPECT_EQ(C->blocks()[1].HostAddr, 0x20000000u);
+  // Everything, from a range larger than the RAM.
+  C = valueOf(Map.clip(0, ~0ULL));
+  ASSERT_TRUE(C);
+  EXPECT_EQ(C->totalBytes(), Map.totalBytes());
+}
+
+TEST(GuestMemoryMapTest, ClipErrors) {
+  GuestMemoryMap Map;
+  ASSERT_TRUE(succeeded(Map.addRange(0, 0xa0000, 0x10000000)));
+  EXPECT_THAT(errorOf(Map.clip(0xa0000, 0x1000)),
+              testing::HasSubstr("holds no guest RAM"));
+  EXPECT_THAT(errorOf(Map.clip(0x1000, 0)), testing::HasSubstr("empty"));
+  EXPECT_THAT(errorOf(Map.clip(~0ULL - 10, 100)),
+              testing::HasSubstr("beyond the 64-bit address space"));
+}
+
 } // namespace

@@ -42,6 +42,12 @@ public:
   /// Sum of the block sizes.
   uint64_t totalBytes() const;
 
+  /// The part of the map inside guest-physical [Begin, Begin + Length), as
+  /// QMP's dump-guest-memory begin/length select it: blocks cut to the range,
+  /// host addresses moved along. Fails when nothing is inside, or the range
+  /// wraps around.
+  llvm::Expected<GuestMemoryMap> clip(uint64_t Begin, uint64_t Length) const;
+
   /// The host address of guest-physical [Addr, Addr + Len) when one block
   /// holds all of it.
   std::optional<uint64_t> hostAddressOf(uint64_t Addr, uint64_t Len) const;
