@@ -28,6 +28,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%qemu-shaped-struct128", os.path.join(inputs, "qemu-shaped-struct128")))
 config.substitutions.append(
+    ("%qemu-shaped-x86", os.path.join(inputs, "qemu-shaped-x86")))
+config.substitutions.append(
     ("%qemu-shaped", os.path.join(inputs, "qemu-shaped-int128")))
 config.substitutions.append(("%python", config.python))
 

@@ -9,6 +9,7 @@
  *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram (as QEMU's
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
+ *   accel=tcg|kvm               (qemu-shaped-x86 only: kvm_allowed)
  *
  * Guest-physical layout (4 KiB pages):
  *   [0, a0000)               pc.ram at offset 0          RAM
@@ -30,6 +31,53 @@
 
 AddressSpace address_space_memory;
 MachineState *current_machine;
+
+#ifdef QEMUDUMP_X86_CPUS
+CPUTailQ cpus;
+bool kvm_allowed;
+CCOp cc_op_type_anchor; /* keeps the CCOp enum in the debug info */
+
+/* Two vCPUs in long mode with known registers; vCPU 1's flags lazily in
+ * CC_OP_ADDB state (0xff + 0x01: CF ZF AF PF), vCPU 0's computed. */
+static void make_cpus(bool kvm) {
+  kvm_allowed = kvm;
+  X86CPU *prev = NULL;
+  for (int i = 0; i < 2; ++i) {
+    X86CPU *c = calloc(1, sizeof(*c));
+    c->parent_obj.cpu_index = i;
+    for (int r = 0; r < 16; ++r)
+      c->env.regs[r] = 0x1000 * (i + 1) + r;
+    c->env.eip = 0xffffffff81000000ULL + i;
+    c->env.hflags = 1u << 14; /* HF_LMA_MASK */
+    c->env.df = 1;
+    if (i == 0) {
+      c->env.eflags = 0x246;
+      c->env.cc_op = CC_OP_EFLAGS;
+      c->env.cc_src = 0x44;
+    } else {
+      c->env.eflags = 0x202;
+      c->env.cc_op = CC_OP_ADDB;
+      c->env.cc_dst = 0x00;
+      c->env.cc_src = 0xff;
+    }
+    for (int s = 0; s < 6; ++s) {
+      c->env.segs[s].selector = 0x10 + 8 * s;
+      c->env.segs[s].base = 0x100000ULL * s;
+      c->env.segs[s].limit = 0xffffffff;
+      c->env.segs[s].flags = 0xa09b00;
+    }
+    c->env.cr[0] = 0x80050033;
+    c->env.cr[3] = 0x1234000;
+    c->env.cr[4] = 0x3406f0;
+    c->env.kernelgsbase = 0xffff888000000000ULL + i;
+    if (prev)
+      prev->parent_obj.node.tqe_next = &c->parent_obj;
+    else
+      cpus.tqh_first = &c->parent_obj;
+    prev = c;
+  }
+}
+#endif
 
 static const char *arg(int argc, char **argv, const char *key,
                        const char *def) {
@@ -114,6 +162,9 @@ int main(int argc, char **argv) {
   const char *vmci = arg(argc, argv, "vmcoreinfo", "present");
   const char *dontdump = arg(argc, argv, "dontdump", "none");
   const char *corrupt = arg(argc, argv, "corrupt", "none");
+#ifdef QEMUDUMP_X86_CPUS
+  make_cpus(!strcmp(arg(argc, argv, "accel", "tcg"), "kvm"));
+#endif
 
   RAMBlock *ram = ram_block("pc.ram", 0x800000);
   RAMBlock *rom = ram_block("pc.rom", 0x20000);

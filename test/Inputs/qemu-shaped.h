@@ -138,6 +138,66 @@ typedef struct MachineState {
   bool mem_merge;
 } MachineState;
 
+#ifdef QEMUDUMP_X86_CPUS
+/* An x86 QEMU's vCPUs (include/hw/core/cpu.h, target/i386/cpu.h), enough
+ * for the plugin's register notes: a 7.2-style CCOp (with CC_OP_CLR). */
+typedef enum {
+  CC_OP_DYNAMIC,
+  CC_OP_EFLAGS,
+  CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,
+  CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL, CC_OP_ADDQ,
+  CC_OP_CLR,
+  CC_OP_NB,
+} CCOp;
+
+typedef struct SegmentCache {
+  uint32_t selector;
+  uint64_t base;
+  uint32_t limit;
+  uint32_t flags;
+} SegmentCache;
+
+typedef struct CPUX86State {
+  uint64_t regs[16];
+  uint64_t eip;
+  uint64_t eflags;
+  uint64_t cc_dst;
+  uint64_t cc_src;
+  uint64_t cc_src2;
+  uint32_t cc_op;
+  int32_t df;
+  uint32_t hflags;
+  uint32_t hflags2;
+  SegmentCache segs[6];
+  SegmentCache ldt;
+  SegmentCache tr;
+  SegmentCache gdt;
+  SegmentCache idt;
+  uint64_t cr[5];
+  uint64_t kernelgsbase;
+} CPUX86State;
+
+typedef struct CPUState {
+  DeviceState parent_obj;
+  int nr_cores;
+  struct {
+    struct CPUState *tqe_next;
+    struct { void *tql_next; void *tql_prev; } tqe_circ;
+  } node;
+  int cpu_index;
+} CPUState;
+
+typedef struct X86CPU {
+  CPUState parent_obj;
+  CPUX86State env;
+} X86CPU;
+
+typedef struct CPUTailQ {
+  CPUState *tqh_first;
+  struct { void *tql_next; void *tql_prev; } tqh_circ;
+} CPUTailQ;
+#endif
+
 /* qemu-shaped-memory.c: the flat view, built from a list of ranges. */
 struct TestRange {
   MemoryRegion *mr;
