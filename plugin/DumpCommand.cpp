@@ -250,14 +250,21 @@ Error probeBlocks(const GuestMemoryMap &Map, MemorySource &Memory) {
 
 /// The core file itself when LLDB tells where it is (fast, and it knows which
 /// pages the kernel left out as never written); else SBProcess::ReadMemory.
-/// A core file is first checked to be of the loaded QEMU binary.
-Expected<std::unique_ptr<MemorySource>> openMemory(QemuInspector &Inspector) {
+/// A core file is first checked to be of the loaded QEMU binary. \p Truncated
+/// tells, for a core cut short, what to add to errors about unreadable data.
+Expected<std::unique_ptr<MemorySource>>
+openMemory(QemuInspector &Inspector, std::string *Truncated = nullptr) {
   if (std::optional<std::string> Core = Inspector.coreFilePath()) {
     Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(*Core);
     if (!M)
       return M.takeError();
     if (Error Err = Inspector.checkCoreMatchesBinary(**M))
       return std::move(Err);
+    if (std::optional<uint64_t> Want = (*M)->truncatedFrom(); Want && Truncated)
+      *Truncated = formatv(" (the core file '{0}' is truncated: {1} of the "
+                           "{2} bytes its program headers describe)",
+                           *Core, (*M)->fileSize(), *Want)
+                       .str();
     return std::unique_ptr<MemorySource>(std::move(*M));
   }
   return std::make_unique<ProcessMemory>(Inspector.process());
@@ -308,14 +315,15 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   Expected<QemuInspector> Inspector = QemuInspector::create(Debugger);
   if (!Inspector)
     return fail(Result, Inspector.takeError());
+  std::string Truncated;
   Expected<std::unique_ptr<MemorySource>> SourceOrErr =
-      openMemory(*Inspector);
+      openMemory(*Inspector, &Truncated);
   if (!SourceOrErr)
     return fail(Result, SourceOrErr.takeError());
   MemorySource &Source = **SourceOrErr;
   Expected<GuestMemory> Memory = Inspector->readGuestMemory();
   if (!Memory)
-    return fail(Result, Memory.takeError());
+    return fail(Result, toString(Memory.takeError()) + Truncated);
   if (Error Err = Inspector->checkDumpGuestCore())
     return fail(Result, std::move(Err));
 
@@ -470,12 +478,14 @@ bool MemoryMapCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   Expected<QemuInspector> Inspector = QemuInspector::create(Debugger);
   if (!Inspector)
     return fail(Result, Inspector.takeError());
-  if (Expected<std::unique_ptr<MemorySource>> Source = openMemory(*Inspector);
+  std::string Truncated;
+  if (Expected<std::unique_ptr<MemorySource>> Source =
+          openMemory(*Inspector, &Truncated);
       !Source)
     return fail(Result, Source.takeError());
   Expected<GuestMemory> Memory = Inspector->readGuestMemory();
   if (!Memory)
-    return fail(Result, Memory.takeError());
+    return fail(Result, toString(Memory.takeError()) + Truncated);
 
   std::string Text = "guest RAM blocks:\n"
                      "target_start     target_end       host_addr        "

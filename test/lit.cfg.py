@@ -77,6 +77,9 @@ for version in ["7.2", "10.0"]:
         if complete and os.path.exists(os.path.join(d, "core")) and os.access(qemu, os.X_OK):
             config.available_features.add(f"qemu-{version}-{scenario}")
     config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
+# Debian's own (stripped) QEMU, for the no-debug-info test.
+if os.access("/usr/bin/qemu-system-x86_64", os.X_OK) and shutil.which("gdb"):
+    config.available_features.add("debian-qemu")
 if shutil.which("makedumpfile"):
     config.available_features.add("makedumpfile")
 

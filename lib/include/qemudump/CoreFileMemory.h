@@ -19,6 +19,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,15 @@ public:
 
   llvm::ArrayRef<Segment> segments() const { return Segments; }
   llvm::ArrayRef<MappedFile> mappedFiles() const { return Files; }
+  /// The size the file should have (the end of its last segment's bytes)
+  /// when it is shorter than that: a truncated core.
+  std::optional<uint64_t> truncatedFrom() const {
+    uint64_t End = 0;
+    for (const Segment &S : Segments)
+      End = std::max(End, S.Offset + S.FileSize);
+    return End > FileSize ? std::optional<uint64_t>(End) : std::nullopt;
+  }
+  uint64_t fileSize() const { return FileSize; }
   /// The pid of the process the core is of (its first NT_PRSTATUS), if any.
   std::optional<uint64_t> processId() const { return Pid; }
 
