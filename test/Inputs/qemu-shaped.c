@@ -10,6 +10,8 @@
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
  *   accel=tcg|kvm               (qemu-shaped-x86 only: kvm_allowed)
+ *   bigram=MIB                  one more RAM block of MIB MiB at 8 GiB, all
+ *                               data (for tests that need a long dump)
  *
  * Guest-physical layout (4 KiB pages):
  *   [0, a0000)               pc.ram at offset 0          RAM
@@ -194,9 +196,19 @@ int main(int argc, char **argv) {
       {nv, 0, 0x180000000, 0x100000},
   };
   unsigned nr = sizeof(ranges) / sizeof(ranges[0]);
+  struct TestRange all[sizeof(ranges) / sizeof(ranges[0]) + 1];
+  memcpy(all, ranges, sizeof(ranges));
+  uint64_t big = strtoull(arg(argc, argv, "bigram", "0"), NULL, 0) << 20;
+  if (big) {
+    all[nr].mr = region("bigram", true, ram_block("bigram", big));
+    all[nr].offset_in_region = 0;
+    all[nr].start = 0x200000000ULL;
+    all[nr].size = big;
+    ++nr;
+  }
 
   for (unsigned i = 0; i < nr; ++i) {
-    struct TestRange *r = &ranges[i];
+    struct TestRange *r = &all[i];
     if (!r->mr->ram || r->mr->ram_device || r->mr->nonvolatile)
       continue;
     uint8_t *host = host_of(r);
@@ -230,16 +242,16 @@ int main(int argc, char **argv) {
     vmcoreinfo_realize(dev);
 
   if (!strcmp(corrupt, "not-ascending")) {
-    struct TestRange t = ranges[4];
-    ranges[4] = ranges[2];
-    ranges[2] = t;
+    struct TestRange t = all[4];
+    all[4] = all[2];
+    all[2] = t;
   } else if (!strcmp(corrupt, "alias-cycle")) {
     dimm_alias2->alias = dimm_alias;
   } else if (!strcmp(corrupt, "host-null")) {
     dimm->host = NULL;
   }
   address_space_memory.name = "memory";
-  address_space_memory.current_map = build_flat_view(ranges, nr);
+  address_space_memory.current_map = build_flat_view(all, nr);
   if (!strcmp(corrupt, "nr-huge"))
     address_space_memory.current_map->nr = 0x7fffffff;
   else if (!strcmp(corrupt, "ranges-null"))
