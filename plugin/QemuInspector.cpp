@@ -11,6 +11,7 @@
 #include "lldb/API/SBBlock.h"
 #include "lldb/API/SBData.h"
 #include "lldb/API/SBError.h"
+#include "lldb/API/SBExpressionOptions.h"
 #include "lldb/API/SBFileSpec.h"
 #include "lldb/API/SBFunction.h"
 #include "lldb/API/SBSymbol.h"
@@ -205,7 +206,6 @@ Expected<QemuInspector> QemuInspector::create(lldb::SBDebugger Debugger) {
 
   QemuInspector I(Target, Process, Exe, AS);
   I.LittleEndian = Target.GetByteOrder() != lldb::eByteOrderBig;
-  I.completeLayouts();
   return I;
 }
 
@@ -250,22 +250,24 @@ Error QemuInspector::checkCoreMatchesBinary(CoreFileMemory &Core) {
   return Error::success();
 }
 
-void QemuInspector::completeLayouts() {
+void QemuInspector::completeLayout(const char *Type) {
   // QEMU's DWARF makes LLDB report members that "extend beyond the bounds"
-  // of their type (unions of vector registers, QTAILQ heads). A struct
-  // holding such members, completed lazily for SBValue, can come out with
-  // members dropped and the later ones at wrong offsets (seen: CPUX86State's
-  // kernelgsbase 8 bytes early in QEMU 7.2). Completing the type through the
-  // expression parser first lays it out from the DWARF's member offsets,
-  // and SBValue then uses that layout. sizeof needs no running process.
-  for (const char *Type : {"X86CPU", "CPUState", "MemoryRegion", "RAMBlock",
-                           "FlatView", "AddressSpace", "VMCoreInfoState"}) {
-    if (!Target.FindFirstType(Type).IsValid())
-      continue;
-    lldb::SBValue Size =
-        Target.EvaluateExpression((Twine("sizeof(") + Type + ")").str().c_str());
-    (void)Size; // Only the side effect matters; a failure changes nothing.
-  }
+  // of their type (unions of vector registers, QTAILQ heads in CPUState and
+  // CPUX86State). Such a struct, completed lazily for SBValue, can come out
+  // with members dropped and the later ones at wrong offsets (seen:
+  // CPUX86State's kernelgsbase 8 bytes early in QEMU 7.2). Completing the
+  // type through the expression parser first lays it out from the DWARF's
+  // member offsets, and SBValue then uses that layout. sizeof needs no
+  // running process. (The memory map's structures have no such members: the
+  // real-QEMU tests check their layout byte for byte.)
+  lldb::SBExpressionOptions Options;
+  Options.SetLanguage(lldb::eLanguageTypeC);
+  Options.SetSuppressPersistentResult(true);
+  Options.SetAutoApplyFixIts(false);
+  Options.SetTryAllThreads(false);
+  lldb::SBValue Size = Target.EvaluateExpression(
+      (Twine("sizeof(") + Type + ")").str().c_str(), Options);
+  (void)Size; // Only the side effect matters; a failure changes nothing.
 }
 
 Expected<lldb::SBType> QemuInspector::flatRangeType(lldb::SBValue Ranges) {
@@ -721,6 +723,7 @@ Expected<X86Cpus> QemuInspector::readX86Cpus() {
   lldb::SBValue List = Exe.FindFirstGlobalVariable(Target, "cpus_queue");
   if (!List.IsValid())
     List = Exe.FindFirstGlobalVariable(Target, "cpus");
+  completeLayout("X86CPU");
   lldb::SBType CpuType = Target.FindFirstType("X86CPU");
   lldb::SBType CcOpType = Target.FindFirstType("CCOp");
   if (!List.IsValid() || !CpuType.IsValid())

@@ -101,7 +101,7 @@ private:
                 lldb::SBValue AS)
       : Target(T), Process(P), Exe(M), AddressSpaceMemory(AS) {}
 
-  void completeLayouts();
+  void completeLayout(const char *Type);
   llvm::Expected<lldb::SBType> flatRangeType(lldb::SBValue Ranges);
   llvm::Error addFlatRange(lldb::SBValue Range, GuestMemory &Out);
   std::string readCString(lldb::SBValue Pointer);
