@@ -366,6 +366,17 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
                              ? "; little-endian assumed, give ARCH otherwise"
                              : "")
                      .str();
+    if (Family == "aarch64") {
+      // As QEMU's dump: the endianness of EL1, from vCPU 0's SCTLR_EL1.EE.
+      Expected<bool> BigEndian = Inspector->aarch64BigEndian();
+      if (BigEndian) {
+        Chosen = cantFail(parseArch(*BigEndian ? "aarch64-be" : "aarch64-le"));
+        ArchOrigin = *BigEndian ? "inferred: vCPU 0's SCTLR_EL1.EE is set"
+                                : "inferred: vCPU 0's SCTLR_EL1.EE is clear";
+      } else {
+        ArchOrigin += " (" + toString(BigEndian.takeError()) + ")";
+      }
+    }
   } else {
     return fail(Result, formatv("cannot infer ARCH for this program (no "
                                 "X86CPU type and not named "

@@ -841,4 +841,32 @@ Expected<X86Cpus> QemuInspector::readX86Cpus() {
   return Out;
 }
 
+Expected<bool> QemuInspector::aarch64BigEndian() {
+  lldb::SBValue List = Exe.FindFirstGlobalVariable(Target, "cpus_queue");
+  if (!List.IsValid())
+    List = Exe.FindFirstGlobalVariable(Target, "cpus");
+  completeLayout("ARMCPU");
+  lldb::SBType CpuType = Target.FindFirstType("ARMCPU");
+  if (!List.IsValid() || !CpuType.IsValid())
+    return createStringError(inconvertibleErrorCode(),
+                             "QEMU's debug info has no vCPU list or no ARMCPU "
+                             "type");
+  lldb::SBError E;
+  uint64_t Cpu =
+      List.GetChildMemberWithName("tqh_first").GetValueAsUnsigned(E, 0);
+  if (E.Fail() || Cpu == 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "QEMU's vCPU list is empty or unreadable");
+  lldb::SBValue Sctlr =
+      Target
+          .CreateValueFromAddress("cpu", lldb::SBAddress(Cpu, Target), CpuType)
+          .GetValueForExpressionPath(".env.cp15.sctlr_el[1]");
+  uint64_t V = Sctlr.GetValueAsUnsigned(E, 0);
+  if (!Sctlr.IsValid() || E.Fail())
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot read vCPU 0's env.cp15.sctlr_el[1]");
+  constexpr uint64_t SctlrEE = 1u << 25;
+  return (V & SctlrEE) != 0;
+}
+
 } // namespace qemudump

@@ -79,6 +79,10 @@ public:
   /// read through the debug info, flags computed as cpu_compute_eflags does.
   llvm::Expected<X86Cpus> readX86Cpus();
 
+  /// Whether an aarch64 guest is big-endian, as QEMU's dump decides it: from
+  /// vCPU 0's SCTLR_EL1.EE (ARMCPU's env.cp15.sctlr_el[1]).
+  llvm::Expected<bool> aarch64BigEndian();
+
   /// Fails when QEMU ran with -machine dump-guest-core=off
   /// (current_machine->dump_guest_core false): its core has no guest RAM.
   llvm::Error checkDumpGuestCore();

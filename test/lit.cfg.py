@@ -30,6 +30,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%qemu-shaped-x86", os.path.join(inputs, "qemu-shaped-x86")))
 config.substitutions.append(
+    ("%qemu-shaped-arm", os.path.join(inputs, "qemu-shaped-arm")))
+config.substitutions.append(
     ("%qemu-shaped", os.path.join(inputs, "qemu-shaped-int128")))
 config.substitutions.append(("%python", config.python))
 

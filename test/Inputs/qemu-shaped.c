@@ -10,6 +10,7 @@
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
  *   accel=tcg|kvm               (qemu-shaped-x86 only: kvm_allowed)
+ *   endian=le|be                (qemu-shaped-arm only: SCTLR_EL1.EE)
  *   bigram=MIB                  one more RAM block of MIB MiB at 8 GiB, all
  *                               data (for tests that need a long dump)
  *
@@ -33,6 +34,16 @@
 
 AddressSpace address_space_memory;
 MachineState *current_machine;
+
+#ifdef QEMUDUMP_ARM_CPUS
+CPUTailQ cpus;
+
+static void make_arm_cpu(bool big_endian) {
+  ARMCPU *c = calloc(1, sizeof(*c));
+  c->env.cp15.sctlr_el[1] = 0x30d00800 | (big_endian ? 1u << 25 : 0);
+  cpus.tqh_first = &c->parent_obj;
+}
+#endif
 
 #ifdef QEMUDUMP_X86_CPUS
 CPUTailQ cpus;
@@ -166,6 +177,9 @@ int main(int argc, char **argv) {
   const char *corrupt = arg(argc, argv, "corrupt", "none");
 #ifdef QEMUDUMP_X86_CPUS
   make_cpus(!strcmp(arg(argc, argv, "accel", "tcg"), "kvm"));
+#endif
+#ifdef QEMUDUMP_ARM_CPUS
+  make_arm_cpu(!strcmp(arg(argc, argv, "endian", "le"), "be"));
 #endif
 
   RAMBlock *ram = ram_block("pc.ram", 0x800000);

@@ -198,6 +198,40 @@ typedef struct CPUTailQ {
 } CPUTailQ;
 #endif
 
+#ifdef QEMUDUMP_ARM_CPUS
+/* An aarch64 QEMU's vCPUs (target/arm/cpu.h), enough for the plugin to read
+ * the guest's endianness as QEMU's dump does: SCTLR_EL1.EE. */
+typedef struct CPUState {
+  DeviceState parent_obj;
+  int nr_cores;
+  struct {
+    struct CPUState *tqe_next;
+    struct { void *tql_next; void *tql_prev; } tqe_circ;
+  } node;
+  int cpu_index;
+} CPUState;
+
+typedef struct CPUARMState {
+  uint64_t xregs[32];
+  uint64_t pc;
+  uint32_t pstate;
+  struct {
+    uint64_t c0_cpuid;
+    uint64_t sctlr_el[4];
+  } cp15;
+} CPUARMState;
+
+typedef struct ARMCPU {
+  CPUState parent_obj;
+  CPUARMState env;
+} ARMCPU;
+
+typedef struct CPUTailQ {
+  CPUState *tqh_first;
+  struct { void *tql_next; void *tql_prev; } tqh_circ;
+} CPUTailQ;
+#endif
+
 /* qemu-shaped-memory.c: the flat view, built from a list of ranges. */
 struct TestRange {
   MemoryRegion *mr;
