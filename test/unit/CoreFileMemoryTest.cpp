@@ -23,14 +23,9 @@ using Phdr = object::ELF64LE::Phdr;
 /// A core with three PT_LOADs: 0x10000 fully present (bytes 0x11), 0x20000
 /// with only its first page in the file (filesz < memsz), 0x30000 listed in
 /// NT_FILE with no bytes in the file; optionally cut short.
-class CoreFileMemoryTest : public testing::Test {
+class CoreFileMemoryTest : public TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("qemudump-unit", Dir));
-    Path = Dir;
-    Path += "/core";
-  }
-  void TearDown() override { sys::fs::remove_directories(Dir); }
+  CoreFileMemoryTest() : TempDirTest("core") {}
 
   void writeCore(uint64_t CutAt = ~0ULL) {
     std::vector<uint8_t> F(0x4000, 0);
@@ -81,8 +76,6 @@ protected:
     ASSERT_FALSE(EC);
     OS.write(reinterpret_cast<const char *>(F.data()), F.size());
   }
-
-  SmallString<128> Dir, Path;
 };
 
 TEST_F(CoreFileMemoryTest, ReadsSegmentsAndZeroFillsUnwrittenPages) {

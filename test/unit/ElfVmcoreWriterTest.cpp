@@ -1,13 +1,13 @@
 #include "qemudump/ElfVmcoreWriter.h"
 #include "qemudump/Notes.h"
 
+#include "TestUtil.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "TestUtil.h"
 
 #include "gtest/gtest.h"
 
@@ -38,14 +38,9 @@ public:
   }
 };
 
-class ElfVmcoreWriterTest : public testing::Test {
+class ElfVmcoreWriterTest : public TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("qemudump-unit", Dir));
-    Path = Dir;
-    Path += "/out.vmcore";
-  }
-  void TearDown() override { sys::fs::remove_directories(Dir); }
+  ElfVmcoreWriterTest() : TempDirTest("out.vmcore") {}
 
   Expected<ElfVmcoreStats> write(const Arch &A, const GuestMemoryMap &Map,
                                  ArrayRef<uint8_t> Notes, MemorySource &M) {
@@ -60,8 +55,6 @@ protected:
       return std::move(E);
     return S;
   }
-
-  SmallString<128> Dir, Path;
 };
 
 template <class ELFT>
@@ -91,8 +84,8 @@ void checkLayout(StringRef Path, const Arch &A, const GuestMemoryMap &Map,
   ASSERT_LE(E.e_phoff + PhNum * sizeof(typename ELFT::Phdr),
             (*Buf)->getBufferSize());
   ArrayRef<typename ELFT::Phdr> Phdrs(
-      reinterpret_cast<const typename ELFT::Phdr *>(
-          (*Buf)->getBufferStart() + E.e_phoff),
+      reinterpret_cast<const typename ELFT::Phdr *>((*Buf)->getBufferStart() +
+                                                    E.e_phoff),
       PhNum);
   const auto &Note = Phdrs[0];
   EXPECT_EQ(Note.p_type, ELF::PT_NOTE);
@@ -171,8 +164,9 @@ TEST_F(ElfVmcoreWriterTest, Elf32CannotDescribeMemoryAbove4GiB) {
   GuestMemoryMap Map;
   ASSERT_TRUE(succeeded(Map.addRange(0x100000000, 0x1000, 0x1000)));
   PatternMemory M;
-  EXPECT_THAT(errorOf(
-      write(cantFail(parseArch("386")), Map, placeholderNote(true), M)), testing::HasSubstr("32-bit ELF"));
+  EXPECT_THAT(
+      errorOf(write(cantFail(parseArch("386")), Map, placeholderNote(true), M)),
+      testing::HasSubstr("32-bit ELF"));
   EXPECT_FALSE(sys::fs::exists(Path));
 }
 
@@ -184,14 +178,12 @@ TEST_F(ElfVmcoreWriterTest, UnreadableMemoryNamesTheGuestRangeAndLeavesNoFile) {
   M.HoleEnd = 0x40700000;
   Expected<ElfVmcoreStats> S =
       write(cantFail(parseArch("x86_64")), Map, placeholderNote(true), M);
-  EXPECT_THAT(errorOf(std::move(S)),
-              testing::AllOf(testing::HasSubstr("guest-physical [0x500000, 0x900000)"),
-                             testing::HasSubstr("hole in memory"),
-                             testing::HasSubstr("QEMU address 0x40400000")));
-  std::error_code EC;
-  for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
-       It.increment(EC))
-    ADD_FAILURE() << "left behind: " << It->path();
+  EXPECT_THAT(
+      errorOf(std::move(S)),
+      testing::AllOf(testing::HasSubstr("guest-physical [0x500000, 0x900000)"),
+                     testing::HasSubstr("hole in memory"),
+                     testing::HasSubstr("QEMU address 0x40400000")));
+  EXPECT_EQ(entries(), 0u); // no vmcore, no temporary file
 }
 
 TEST_F(ElfVmcoreWriterTest, ProgressCanInterrupt) {

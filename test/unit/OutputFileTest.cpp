@@ -1,10 +1,10 @@
 #include "qemudump/OutputFile.h"
 
+#include "TestUtil.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "TestUtil.h"
 
 #include "gtest/gtest.h"
 
@@ -15,23 +15,9 @@ using namespace qemudump;
 
 namespace {
 
-class OutputFileTest : public testing::Test {
+class OutputFileTest : public TempDirTest {
 protected:
-  void SetUp() override {
-    ASSERT_FALSE(sys::fs::createUniqueDirectory("qemudump-unit", Dir));
-    Path = Dir;
-    Path += "/vmcore";
-  }
-  void TearDown() override { sys::fs::remove_directories(Dir); }
-  unsigned entries() {
-    unsigned N = 0;
-    std::error_code EC;
-    for (sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
-         It.increment(EC))
-      ++N;
-    return N;
-  }
-  SmallString<128> Dir, Path;
+  OutputFileTest() : TempDirTest("vmcore") {}
 };
 
 TEST_F(OutputFileTest, CommitCreatesAPrivateFile) {
@@ -71,9 +57,9 @@ TEST_F(OutputFileTest, ZeroBlocksBecomeHoles) {
   auto Buf = MemoryBuffer::getFile(Path);
   ASSERT_TRUE(bool(Buf));
   StringRef Back = (*Buf)->getBuffer();
-  EXPECT_TRUE(Back.take_front(Data.size()) ==
-              StringRef(reinterpret_cast<const char *>(Data.data()),
-                        Data.size()));
+  EXPECT_TRUE(
+      Back.take_front(Data.size()) ==
+      StringRef(reinterpret_cast<const char *>(Data.data()), Data.size()));
   EXPECT_EQ(Back.drop_front(Data.size()).find_first_not_of('\0'),
             StringRef::npos);
 }
@@ -113,10 +99,12 @@ TEST_F(OutputFileTest, CommitReplacesWithoutInheritingPermissions) {
 }
 
 TEST_F(OutputFileTest, BadPathsNameTheCause) {
-  EXPECT_THAT(errorOf(OutputFile::create(Dir)), testing::HasSubstr("is a directory"));
+  EXPECT_THAT(errorOf(OutputFile::create(Dir)),
+              testing::HasSubstr("is a directory"));
   SmallString<128> Missing(Dir);
   Missing += "/no/such/dir/vmcore";
-  EXPECT_THAT(errorOf(OutputFile::create(Missing)), testing::HasSubstr("does not exist"));
+  EXPECT_THAT(errorOf(OutputFile::create(Missing)),
+              testing::HasSubstr("does not exist"));
   EXPECT_EQ(entries(), 0u);
 }
 

@@ -8,7 +8,9 @@
 #ifndef QEMUDUMP_TEST_UNIT_TESTUTIL_H
 #define QEMUDUMP_TEST_UNIT_TESTUTIL_H
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/FileSystem.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -18,14 +20,12 @@
 
 namespace qemudump {
 
-template <class T>
-testing::AssertionResult succeeded(llvm::Expected<T> &E) {
+template <class T> testing::AssertionResult succeeded(llvm::Expected<T> &E) {
   if (E)
     return testing::AssertionSuccess();
   return testing::AssertionFailure() << llvm::toString(E.takeError());
 }
-template <class T>
-testing::AssertionResult succeeded(llvm::Expected<T> &&E) {
+template <class T> testing::AssertionResult succeeded(llvm::Expected<T> &&E) {
   return succeeded(E);
 }
 inline testing::AssertionResult succeeded(llvm::Error E) {
@@ -51,6 +51,34 @@ template <class T> std::optional<T> valueOf(llvm::Expected<T> &&E) {
   ADD_FAILURE() << llvm::toString(E.takeError());
   return std::nullopt;
 }
+
+/// A fixture with a fresh directory, removed afterwards: Dir, and Path, a
+/// file named \p FileName in it (not created).
+class TempDirTest : public testing::Test {
+protected:
+  explicit TempDirTest(const char *FileName) : FileName(FileName) {}
+  void SetUp() override {
+    ASSERT_FALSE(llvm::sys::fs::createUniqueDirectory("qemudump-unit", Dir));
+    Path = Dir;
+    Path += "/";
+    Path += FileName;
+  }
+  void TearDown() override { llvm::sys::fs::remove_directories(Dir); }
+  /// The number of entries in Dir.
+  unsigned entries() const {
+    unsigned N = 0;
+    std::error_code EC;
+    for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+         It.increment(EC))
+      ++N;
+    return N;
+  }
+
+  llvm::SmallString<128> Dir, Path;
+
+private:
+  const char *FileName;
+};
 
 } // namespace qemudump
 
