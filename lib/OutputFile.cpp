@@ -88,6 +88,24 @@ Error OutputFile::write(ArrayRef<uint8_t> Data) {
   return Error::success();
 }
 
+Error OutputFile::writeAt(uint64_t Pos, ArrayRef<uint8_t> Data) {
+  uint64_t End = Pos + Data.size();
+  while (!Data.empty()) {
+    ssize_t N = ::pwrite(FD, Data.data(), Data.size(), Pos);
+    if (N < 0) {
+      if (errno == EINTR)
+        continue;
+      return ioError("write", errno);
+    }
+    if (N == 0)
+      return ioError("write", EIO);
+    Data = Data.drop_front(N);
+    Pos += N;
+  }
+  Offset = std::max(Offset, End);
+  return Error::success();
+}
+
 static bool isZero(const uint8_t *P, size_t N) {
   // The first 16 bytes by hand, then the rest against itself shifted by 16:
   // all zero exactly when the first 16 are and every byte equals the one 16

@@ -64,6 +64,24 @@ TEST_F(OutputFileTest, ZeroBlocksBecomeHoles) {
             StringRef::npos);
 }
 
+TEST_F(OutputFileTest, WriteAtFillsInWithoutMovingBack) {
+  Expected<OutputFile> F = OutputFile::create(Path);
+  ASSERT_TRUE(succeeded(F));
+  ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef("head"))));
+  F->skip(4);
+  ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef("tail"))));
+  // Inside what is written: the position stays at the end.
+  ASSERT_TRUE(succeeded(F->writeAt(4, arrayRefFromStringRef("body"))));
+  EXPECT_EQ(F->offset(), 12u);
+  // Past the end: the position moves to the end of what it wrote.
+  ASSERT_TRUE(succeeded(F->writeAt(14, arrayRefFromStringRef("!"))));
+  EXPECT_EQ(F->offset(), 15u);
+  ASSERT_TRUE(succeeded(F->commit()));
+  auto Buf = MemoryBuffer::getFile(Path);
+  ASSERT_TRUE(bool(Buf));
+  EXPECT_EQ((*Buf)->getBuffer(), StringRef("headbodytail\0\0!", 15));
+}
+
 TEST_F(OutputFileTest, DiscardKeepsTheOldFileAndLeavesNothing) {
   {
     std::error_code EC;

@@ -39,6 +39,9 @@ public:
   /// bytes (the file system's block size at most).
   llvm::Error writeSparse(llvm::ArrayRef<uint8_t> Data, size_t Block = 4096);
   uint64_t offset() const { return Offset; }
+  /// Writes \p Data at \p Pos, leaving the current position alone unless the
+  /// data ends past it (then the position moves to the end of the data).
+  llvm::Error writeAt(uint64_t Pos, llvm::ArrayRef<uint8_t> Data);
 
   /// Sets the file's size to offset() (the end may be a hole), closes it and
   /// renames it to the final path.
