@@ -14,6 +14,7 @@
 #include "qemudump/Arch.h"
 #include "qemudump/CoreFileMemory.h"
 #include "qemudump/ElfVmcoreWriter.h"
+#include "qemudump/KdumpWriter.h"
 #include "qemudump/Notes.h"
 #include "qemudump/OutputFile.h"
 
@@ -134,8 +135,57 @@ struct DumpOptions {
   std::optional<StringRef> ArchName;
   std::optional<uint64_t> Begin, Length;
   StringRef Format = "elf";
+  /// Set for the kdump formats.
+  std::optional<KdumpCompression> Kdump;
+  KdumpLayout Layout = KdumpLayout::Raw;
+  std::optional<unsigned> Threads;
   bool CpuNotes = true;
 };
+
+constexpr KdumpCompression AllCompressions[] = {
+    KdumpCompression::Zlib, KdumpCompression::Lzo, KdumpCompression::Snappy,
+    KdumpCompression::Zstd};
+
+/// The format list of help and error messages.
+std::string formatList() {
+  return "elf; kdump-zlib, kdump-lzo, kdump-snappy, kdump-zstd (makedumpfile's "
+         "compressed format, the plain seekable file; also spelled "
+         "kdump-raw-zlib etc., as QEMU names it); kdump-flat-zlib, "
+         "kdump-flat-lzo, kdump-flat-snappy, kdump-flat-zstd (the same, "
+         "flattened: what QEMU's kdump-zlib etc. write, for `makedumpfile -R`)";
+}
+
+/// Sets O.Format, O.Kdump and O.Layout from \p Name.
+Error parseFormat(StringRef Name, DumpOptions &O) {
+  O.Format = Name;
+  std::string Lower = Name.lower();
+  StringRef Rest = Lower;
+  if (Rest == "elf")
+    return Error::success();
+  if (Rest.consume_front("kdump-")) {
+    if (Rest.consume_front("flat-"))
+      O.Layout = KdumpLayout::Flattened;
+    else if (Rest.consume_front("raw-"))
+      O.Layout = KdumpLayout::Raw;
+    for (KdumpCompression C : AllCompressions) {
+      if (Rest != compressionName(C))
+        continue;
+      if (!compressionAvailable(C))
+        return createStringError(
+            inconvertibleErrorCode(),
+            formatv("format '{0}': this qemudump was built without {1} "
+                    "compression; install {2} and rebuild it",
+                    Name, compressionName(C), compressionPackage(C))
+                .str());
+      O.Kdump = C;
+      return Error::success();
+    }
+  }
+  return createStringError(
+      inconvertibleErrorCode(),
+      formatv("unknown format '{0}'; the formats are: {1}", Name, formatList())
+          .str());
+}
 
 Expected<uint64_t> parseNumber(StringRef Option, StringRef S) {
   uint64_t N;
@@ -189,14 +239,28 @@ Expected<DumpOptions> parseOptions(ArrayRef<StringRef> Argv) {
       Expected<StringRef> V = Value();
       if (!V)
         return V.takeError();
-      O.Format = *V;
+      if (Error E = parseFormat(*V, O))
+        return std::move(E);
+    } else if (Name == "--threads") {
+      Expected<StringRef> V = Value();
+      if (!V)
+        return V.takeError();
+      unsigned N;
+      if (V->getAsInteger(10, N) || N < 1 || N > 64)
+        return createStringError(
+            inconvertibleErrorCode(),
+            formatv("--threads: '{0}' is not a number of threads from 1 to 64",
+                    *V)
+                .str());
+      O.Threads = N;
     } else if (Name == "--no-cpu-notes" && !HasInline) {
       O.CpuNotes = false;
     } else {
       return createStringError(
           inconvertibleErrorCode(),
           formatv("unknown option '{0}'; the options are -b/--begin ADDR, "
-                  "-l/--length LEN, -f/--format FORMAT, --no-cpu-notes",
+                  "-l/--length LEN, -f/--format FORMAT, --threads N, "
+                  "--no-cpu-notes",
                   A)
               .str());
     }
@@ -221,11 +285,10 @@ Expected<DumpOptions> parseOptions(ArrayRef<StringRef> Argv) {
         formatv("--begin {0:x} plus --length {1:x} overflows 64 bits",
                 *O.Begin, *O.Length)
             .str());
-  if (!O.Format.equals_insensitive("elf"))
-    return createStringError(
-        inconvertibleErrorCode(),
-        formatv("unknown format '{0}'; the formats are: elf", O.Format)
-            .str());
+  if (O.Threads && !O.Kdump)
+    return createStringError(inconvertibleErrorCode(),
+                             "--threads is for the kdump formats (the ELF "
+                             "vmcore is not compressed)");
   return O;
 }
 
@@ -287,13 +350,21 @@ const char *DumpCommand::help() {
       "\n\nOptions (numbers in decimal or 0x-hex):\n"
       "-b, --begin ADDR and -l, --length LEN: dump only guest-physical "
       "[ADDR, ADDR+LEN), as QMP's dump-guest-memory begin/length do.\n"
-      "-f, --format FORMAT: elf (the default).\n"
+      "-f, --format FORMAT: " +
+      formatList() +
+      ". elf is the default. The kdump formats store every page of guest "
+      "RAM, all-zero pages as one shared page, each other page compressed "
+      "when that makes it smaller; their header has the guest's utsname "
+      "(from its init_uts_ns, located through VMCOREINFO) and phys_base.\n"
+      "--threads N: kdump formats: compress on N threads (default: " +
+      std::to_string(defaultKdumpThreads()) +
+      " here, the smaller of 2 and the number of CPUs).\n"
       "--no-cpu-notes: leave the vCPU register notes out.";
   return Help.c_str();
 }
 
 const char *DumpCommand::syntax() {
-  return "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] "
+  return "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] [--threads N] "
          "[--no-cpu-notes] FILE [ARCH]";
 }
 
@@ -438,6 +509,15 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
     NoteKinds.push_back("placeholder NONE (no vCPU notes, no VMCOREINFO from "
                         "the guest)");
   }
+  KdumpOptions Kdump;
+  if (Opts->Kdump) {
+    Kdump.Compression = *Opts->Kdump;
+    Kdump.Layout = Opts->Layout;
+    Kdump.Threads = Opts->Threads.value_or(0);
+    if (Cpus)
+      Kdump.NrCpus = Cpus->Cpus.size();
+    Kdump.Guest = readKdumpGuestInfo(*Chosen, FullMap, Source, Notes, Warnings);
+  }
   for (const std::string &W : Warnings)
     Result.AppendWarning(W.c_str());
 
@@ -447,6 +527,37 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   DumpProgress Progress(Debugger,
                         formatv("Dumping guest memory to {0}", Opts->File),
                         Map.totalBytes());
+  size_t NBlocks = Map.blocks().size();
+  if (Opts->Kdump) {
+    Expected<KdumpStats> Stats = writeKdumpVmcore(
+        *Out, *Chosen, Map, Notes, Source, Kdump,
+        [&](uint64_t Done, uint64_t) { return Progress.update(Done); });
+    if (!Stats)
+      return fail(Result, Stats.takeError());
+    if (Error Err = Out->commit())
+      return fail(Result, std::move(Err));
+    double Seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
+    Result.AppendMessage(
+        formatv("wrote {0} ({1}, {2}; {3}{4}): {5} {6}, {7} of guest memory "
+                "in {8} pages ({9} zero, {10} compressed, {11} stored as is), "
+                "notes: {12}, utsname from {13} (release {14}); {15} bytes "
+                "in {16:f3} s, {17} compression thread{18}",
+                Opts->File, Opts->Format.lower(),
+                Kdump.Layout == KdumpLayout::Raw ? "raw" : "flattened",
+                Chosen->Name, ArchOrigin.empty() ? "" : ", " + ArchOrigin,
+                NBlocks, NBlocks == 1 ? "block" : "blocks",
+                humanBytes(Stats->MemoryBytes), Stats->Pages, Stats->ZeroPages,
+                Stats->CompressedPages, Stats->PlainPages,
+                join(NoteKinds.begin(), NoteKinds.end(), ", "),
+                Kdump.Guest.UtsSource, Kdump.Guest.Uts.Release, Stats->FileSize,
+                Seconds, Stats->Threads, Stats->Threads == 1 ? "" : "s")
+            .str()
+            .c_str());
+    Result.SetStatus(lldb::eReturnStatusSuccessFinishResult);
+    return true;
+  }
   Expected<ElfVmcoreStats> Stats = writeElfVmcore(
       *Out, *Chosen, Map, Notes, Source,
       [&](uint64_t Done, uint64_t) { return Progress.update(Done); });
@@ -455,10 +566,9 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
   if (Error Err = Out->commit())
     return fail(Result, std::move(Err));
 
-  double Seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - Start)
-                       .count();
-  size_t NBlocks = Map.blocks().size();
+  double Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
   Result.AppendMessage(
       formatv("wrote {0} ({1}{2}): {3} {4}, {5} of guest memory, notes: {6}; "
               "{7} bytes in {8:f3} s",
