@@ -12,6 +12,19 @@ config.excludes = ["Inputs"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qemudump_obj_root, "test")
 
+# A QEMUDUMP_SANITIZE build (ASan and UBSan, the shared runtime): %lldb and
+# %lldb-qemu run lldb through a wrapper that LD_PRELOADs the runtime, and a
+# test that left a sanitizer report fails (test/fuzz/litsanitizer.py).
+if getattr(config, "qemudump_sanitize", "").upper() in ("ON", "1", "TRUE", "YES"):
+    import sys
+    sys.path.insert(0, os.path.join(config.test_source_root, "fuzz"))
+    import litsanitizer
+    config.test_format = litsanitizer.SanitizedShTest(execute_external=False)
+    config.lldb = litsanitizer.write_wrapper(
+        config.test_exec_root, config.lldb, config.qemudump_asan_runtime)
+    config.available_features.add("sanitized")
+    lit_config.note(f"sanitized build: lldb runs as {config.lldb}")
+
 inputs = os.path.join(config.qemudump_obj_root, "test", "Inputs")
 src_inputs = os.path.join(config.test_source_root, "Inputs")
 

@@ -1,0 +1,83 @@
+//===- fuzz-notes.cpp - Fuzz the ELF note and VMCOREINFO parsers ----------===//
+//
+// Input: one byte of options (bit 0: big-endian), then the bytes the parsers
+// get: as the buffer the guest announced at its VMCOREINFO address
+// (extractGuestNote), as a note segment (parseNotes, then parseVmcoreInfo on
+// every VMCOREINFO descriptor) and as VMCOREINFO text (parseVmcoreInfo).
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuzzCheck.h"
+
+#include "qemudump/Notes.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+using namespace llvm;
+using namespace qemudump;
+
+static bool inside(ArrayRef<uint8_t> Outer, const void *P, size_t Size) {
+  auto *B = static_cast<const uint8_t *>(P);
+  return Size == 0 || (B >= Outer.begin() && B + Size <= Outer.end());
+}
+
+static void checkVmcoreInfo(StringRef Text) {
+  StringMap<std::string> Map = parseVmcoreInfo(Text);
+  for (const auto &E : Map) {
+    StringRef Key = E.getKey();
+    FUZZ_CHECK(!Key.empty());
+    FUZZ_CHECK(Key.find_first_of(StringRef("=\n\0", 3)) == StringRef::npos);
+    FUZZ_CHECK(StringRef(E.getValue()).find_first_of(StringRef("\n\0", 2)) ==
+               StringRef::npos);
+    FUZZ_CHECK(Text.contains((Key + "=" + E.getValue()).str()));
+  }
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
+  if (Size < 1)
+    return 0;
+  bool LittleEndian = !(Data[0] & 1);
+  ArrayRef<uint8_t> Buf(Data + 1, Size - 1);
+
+  Expected<std::vector<uint8_t>> Note = extractGuestNote(Buf, LittleEndian);
+  if (Note) {
+    // A prefix of the buffer, a whole number of 4-byte words, one note.
+    FUZZ_CHECK(Note->size() >= 12 && Note->size() % 4 == 0);
+    FUZZ_CHECK(Note->size() <= Buf.size());
+    FUZZ_CHECK(std::equal(Note->begin(), Note->end(), Buf.begin()));
+    Expected<std::vector<NoteView>> One = parseNotes(*Note, LittleEndian);
+    FUZZ_CHECK(One && One->size() == 1);
+  } else {
+    consumeError(Note.takeError());
+  }
+
+  Expected<std::vector<NoteView>> Notes = parseNotes(Buf, LittleEndian);
+  if (!Notes) {
+    consumeError(Notes.takeError());
+  } else {
+    std::vector<uint8_t> Encoded;
+    for (const NoteView &N : *Notes) {
+      FUZZ_CHECK(inside(Buf, N.Name.data(), N.Name.size()));
+      FUZZ_CHECK(inside(Buf, N.Desc.data(), N.Desc.size()));
+      FUZZ_CHECK(!N.Name.contains('\0'));
+      if (N.Name == "VMCOREINFO")
+        checkVmcoreInfo(toStringRef(N.Desc));
+      appendNote(Encoded, LittleEndian, N.Name, N.Type, N.Desc);
+    }
+    // What appendNote encodes decodes to the same notes.
+    Expected<std::vector<NoteView>> Again = parseNotes(Encoded, LittleEndian);
+    FUZZ_CHECK(Again && Again->size() == Notes->size());
+    for (size_t I = 0; I < Notes->size(); ++I) {
+      FUZZ_CHECK((*Again)[I].Name == (*Notes)[I].Name);
+      FUZZ_CHECK((*Again)[I].Type == (*Notes)[I].Type);
+      FUZZ_CHECK((*Again)[I].Desc == (*Notes)[I].Desc);
+    }
+  }
+
+  checkVmcoreInfo(toStringRef(Buf));
+  return 0;
+}
