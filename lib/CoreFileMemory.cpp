@@ -87,6 +87,14 @@ static Expected<ParsedCore> parseCore(StringRef Path, int FD,
   for (uint64_t I = 0; I < PhNum; ++I) {
     if (P[I].p_type != ELF::PT_LOAD || P[I].p_memsz == 0)
       continue;
+    // Offsets and addresses past 2^64 are a corrupt header, not memory.
+    uint64_t Offset = P[I].p_offset, FileSz = P[I].p_filesz;
+    uint64_t VAddr = P[I].p_vaddr, MemSz = P[I].p_memsz;
+    if (Offset + FileSz < Offset || VAddr + MemSz < VAddr)
+      return coreError(
+          Path, formatv("program header {0} (PT_LOAD at {1:x}) runs past the "
+                        "end of the 64-bit space; the core is corrupt",
+                        I, VAddr));
     Segments.push_back({P[I].p_vaddr, P[I].p_memsz,
                         std::min<uint64_t>(P[I].p_filesz, P[I].p_memsz),
                         P[I].p_offset});

@@ -160,6 +160,20 @@ TEST_F(CoreFileMemoryTest, TruncatedCoreIsNamed) {
                              testing::HasSubstr("QEMU's memory at 0x11800")));
 }
 
+TEST_F(CoreFileMemoryTest, SegmentsPastTheEndOfTheAddressSpaceAreCorrupt) {
+  // Found by the corefile fuzzer: p_offset + offset wrapped around, and the
+  // bytes were read from the wrong file offset.
+  writeCore();
+  int FD = ::open(Path.c_str(), O_RDWR);
+  ASSERT_GE(FD, 0);
+  uint64_t Offset = ~uint64_t(0) - 0xfff; // p_offset of the first PT_LOAD
+  ASSERT_EQ(::pwrite(FD, &Offset, 8, sizeof(Ehdr) + sizeof(Phdr) + 8), 8);
+  ::close(FD);
+  EXPECT_THAT(errorOf(CoreFileMemory::open(Path)),
+              testing::HasSubstr("runs past the end of the 64-bit space; the "
+                                 "core is corrupt"));
+}
+
 TEST_F(CoreFileMemoryTest, NotACore) {
   {
     std::error_code EC;
