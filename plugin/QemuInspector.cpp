@@ -644,13 +644,17 @@ std::optional<std::string> QemuInspector::coreFilePath() {
       return std::string(Path, N);
     return std::nullopt;
   }
-  // Older LLDB: of the core files LLDB has mapped, the one whose process id
-  // is this process's (LLDB takes a core's pid from its NT_PRSTATUS).
+  // Older LLDB: the core file LLDB has mapped; of several, the one whose
+  // process id is this process's (LLDB takes a core's pid from its
+  // NT_PRSTATUS).
   const char *Plugin = Process.GetPluginName();
   if (!Plugin || !StringRef(Plugin).contains("core"))
     return std::nullopt;
+  std::vector<std::string> Cores = mappedCoreFiles();
+  if (Cores.size() == 1)
+    return Cores.front(); // even if it cannot be parsed: open() will say why
   std::optional<std::string> Found;
-  for (const std::string &Path : mappedCoreFiles()) {
+  for (const std::string &Path : Cores) {
     Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(Path);
     if (!M) {
       consumeError(M.takeError());

@@ -12,7 +12,7 @@ import sys
 import time
 
 out_dir, cmd = sys.argv[1], sys.argv[2:]
-proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True)
 deadline = time.monotonic() + 120
 seen = False
