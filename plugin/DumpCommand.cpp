@@ -465,8 +465,10 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
     Map = std::move(*Clipped);
   }
   // As QEMU does: a 32-bit x86 vmcore becomes ELF64 when RAM reaches past
-  // 4 GiB (its program headers could not say where).
-  if (Chosen->Machine == ELF::EM_386 && Map.blocks().back().GuestEnd > (1ULL << 32)) {
+  // 4 GiB (its program headers could not say where). A kdump file keeps the
+  // 32-bit kernel's headers: max_mapnr_64 says how far RAM goes.
+  if (Chosen->Machine == ELF::EM_386 && !Opts->Kdump &&
+      Map.blocks().back().GuestEnd > (1ULL << 32)) {
     Chosen->ElfClass = ELF::ELFCLASS64;
     ArchOrigin += ArchOrigin.empty() ? "" : "; ";
     ArchOrigin += "ELF64: guest RAM above 4 GiB";
@@ -492,7 +494,13 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
             "stale; --no-cpu-notes leaves them out");
       Warnings.insert(Warnings.end(), Cpus->Problems.begin(),
                       Cpus->Problems.end());
-      appendX86CpuNotes(Notes, Cpus->Cpus, Cpus->Cpus.front().longMode());
+      // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
+      // vmcore; the file's own arch in a kdump file, whose readers parse
+      // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
+      // x86_64 file). They differ only for an ARCH given against vCPU 0.
+      bool LongLayout = Opts->Kdump ? Chosen->Machine == ELF::EM_X86_64
+                                    : Cpus->Cpus.front().longMode();
+      appendX86CpuNotes(Notes, Cpus->Cpus, LongLayout);
       size_t N = Cpus->Cpus.size();
       NoteKinds.push_back(formatv("{0} vCPU{1} (CORE, QEMU)", N,
                                   N == 1 ? "" : "s")

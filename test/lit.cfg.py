@@ -98,20 +98,22 @@ if os.access("/usr/bin/qemu-system-x86_64", os.X_OK) and shutil.which("gdb"):
 if shutil.which("makedumpfile"):
     config.available_features.add("makedumpfile")
 # kdump output: a makedumpfile that reads zstd (Debian 12's does not;
-# utils/get-makedumpfile unpacks Debian 13's into the cache), drgn (Debian's
-# python3-drgn, for Debian's python3 whatever python3 comes first on PATH),
-# and the checker of test/real-qemu/Inputs.
+# utils/get-makedumpfile unpacks Debian 13's into the cache), drgn and
+# libkdumpfile (Debian's python3-drgn and python3-libkdumpfile, for Debian's
+# python3 whatever python3 comes first on PATH), and the checker of
+# test/real-qemu/Inputs.
 import subprocess
 mdf_zstd = os.path.join(cache, "makedumpfile-trixie", "bin", "makedumpfile")
 if os.path.exists(os.path.join(cache, "makedumpfile-trixie", "complete")):
     config.available_features.add("makedumpfile-zstd")
 config.substitutions.append(("%makedumpfile-zstd", mdf_zstd))
-try:
-    if subprocess.run(["/usr/bin/python3", "-c", "import drgn"],
-                      capture_output=True, timeout=120).returncode == 0:
-        config.available_features.add("drgn")
-except (OSError, subprocess.SubprocessError):
-    pass
+for module, feature in [("drgn", "drgn"), ("kdumpfile", "libkdumpfile")]:
+    try:
+        if subprocess.run(["/usr/bin/python3", "-c", "import " + module],
+                          capture_output=True, timeout=120).returncode == 0:
+            config.available_features.add(feature)
+    except (OSError, subprocess.SubprocessError):
+        pass
 config.substitutions.append(("%drgn-python", "/usr/bin/python3"))
 config.substitutions.append(
     ("%kdump-check", os.path.join(config.test_source_root, "real-qemu",

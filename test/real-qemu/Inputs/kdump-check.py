@@ -10,6 +10,9 @@
     kdump-check.py drgn KDUMP ELF          (python with drgn) drgn opens KDUMP;
                                            all guest memory equals ELF's; the
                                            VMCOREINFO it uses matches ELF's
+    kdump-check.py libkdumpfile KDUMP ELF  (python with libkdumpfile) it opens
+                                           KDUMP (any word size); all guest
+                                           memory equals ELF's
 
 ELF is qemudump's ELF vmcore of the same guest: its PT_LOADs are the guest
 RAM, its VMCOREINFO note the guest's.
@@ -135,6 +138,27 @@ def cmd_smaller(elf, kdump, n):
     print("at least %sx smaller" % n)
 
 
+def cmd_libkdumpfile(kdump, elf):
+    import kdumpfile
+    loads, _ = elf_loads_and_vmcoreinfo(elf)
+    k = kdumpfile.kdumpfile(kdump)
+    a = k.attr
+    print("libkdumpfile: %s, arch %s, pointer size %d, max_pfn %#x, release %s" % (
+        a["file.format"], a["arch.name"], a["arch.ptr_size"], a["max_pfn"],
+        a["linux.uts.release"]))
+    total = 0
+    chunk = 1 << 20
+    with open(elf, "rb") as f:
+        for paddr, off, size in loads:
+            for pos in range(0, size, chunk):
+                n = min(chunk, size - pos)
+                f.seek(off + pos)
+                if k.read(kdumpfile.KDUMP_MACHPHYSADDR, paddr + pos, n) != f.read(n):
+                    fail("guest-physical %#x (%d bytes) differs" % (paddr + pos, n))
+                total += n
+    print("guest memory identical: %d bytes in %d ranges" % (total, len(loads)))
+
+
 def cmd_vmcoreinfo(kdump, elf):
     text = read_header(kdump)["vmcoreinfo"].decode()
     if text != elf_loads_and_vmcoreinfo(elf)[1]:
@@ -217,7 +241,8 @@ def main():
         fail(__doc__)
     cmd, args = sys.argv[1], sys.argv[2:]
     {"header": cmd_header, "same-but-time": cmd_same_but_time,
-     "smaller": cmd_smaller, "vmcoreinfo": cmd_vmcoreinfo, "drgn": cmd_drgn}[cmd](*args)
+     "smaller": cmd_smaller, "vmcoreinfo": cmd_vmcoreinfo,
+     "libkdumpfile": cmd_libkdumpfile, "drgn": cmd_drgn}[cmd](*args)
 
 
 if __name__ == "__main__":
