@@ -109,9 +109,13 @@ static Expected<ParsedCore> parseCore(StringRef Path, int FD,
   // not zeros. Mark them so that reading them is an error.
   using Word = typename ELFT::uint;
   for (uint64_t I = 0; I < PhNum; ++I) {
-    if (P[I].p_type != ELF::PT_NOTE || P[I].p_filesz > (64u << 20))
+    if (P[I].p_type != ELF::PT_NOTE || P[I].p_filesz > (64u << 20) ||
+        P[I].p_offset >= FileSize)
       continue;
-    std::string NoteData = readAt(FD, P[I].p_offset, P[I].p_filesz);
+    // No more than the file holds, whatever the header claims.
+    std::string NoteData = readAt(
+        FD, P[I].p_offset,
+        std::min<uint64_t>(P[I].p_filesz, FileSize - P[I].p_offset));
     StringRef Notes = NoteData;
     while (Notes.size() >= 12) {
       const auto *W = reinterpret_cast<const support::detail::packed_endian_specific_integral<

@@ -8,7 +8,8 @@
  *   vmcoreinfo=present|null|badformat|size0|oversized|outside|overrun|huge
  *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram (as QEMU's
  *                               -machine dump-guest-core=off)
- *   corrupt=none|nr-huge|ranges-null|not-ascending|alias-cycle|host-null
+ *   corrupt=none|nr-huge|ranges-null|ranges-garbage|not-ascending|
+ *           alias-cycle|host-null
  *   accel=tcg|kvm               (qemu-shaped-x86 only: kvm_allowed)
  *   endian=le|be                (qemu-shaped-arm only: SCTLR_EL1.EE)
  *   bigram=MIB                  one more RAM block of MIB MiB at 8 GiB, all
@@ -270,6 +271,8 @@ int main(int argc, char **argv) {
     address_space_memory.current_map->nr = 0x7fffffff;
   else if (!strcmp(corrupt, "ranges-null"))
     address_space_memory.current_map->ranges = NULL;
+  else if (!strcmp(corrupt, "ranges-garbage"))
+    address_space_memory.current_map->ranges = (FlatRange *)0xdead0000;
 
   current_machine = calloc(1, sizeof(*current_machine));
   current_machine->dump_guest_core = true;

@@ -218,7 +218,8 @@ TEST(KdumpLayoutTest, Bitmaps) {
   ASSERT_TRUE(succeeded(Map.addRange(0xc0000, 0x7ff800 - 0xc0000, 0x20000000)));
   ASSERT_TRUE(succeeded(Map.addRange(0x100001100, 0x10, 0x30000000)));
   EXPECT_EQ(kdump::maxMapnr(Map, PS), 0x100002u);
-  std::vector<uint8_t> B = kdump::bitmapBytes(Map, PS, 0, 256);
+  // 257 bytes: pages 0-2055, so that page 2048 is inside the window.
+  std::vector<uint8_t> B = kdump::bitmapBytes(Map, PS, 0, 257);
   auto Bit = [&](uint64_t Pfn) { return (B[Pfn / 8] >> (Pfn % 8)) & 1; };
   EXPECT_EQ(Bit(0), 1);
   EXPECT_EQ(Bit(159), 1);
