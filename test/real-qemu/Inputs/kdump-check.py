@@ -7,6 +7,10 @@
                                            points at is ELF's VMCOREINFO note's
     kdump-check.py smaller ELF KDUMP N     KDUMP at least N times smaller than
                                            ELF's apparent size
+    kdump-check.py phys-base KDUMP REF     KDUMP's phys_base is NUMBER(phys_base)
+                                           of REF's VMCOREINFO note (REF: QEMU's
+                                           own dump of the same guest: the
+                                           expectation comes from the same boot)
     kdump-check.py drgn KDUMP ELF          (python with drgn) drgn opens KDUMP;
                                            all guest memory equals ELF's; the
                                            VMCOREINFO it uses matches ELF's
@@ -166,6 +170,23 @@ def cmd_vmcoreinfo(kdump, elf):
     print("VMCOREINFO identical: %d bytes, %s" % (len(text), text.splitlines()[0]))
 
 
+def cmd_phys_base(kdump, ref):
+    # KASLR: the guest kernel picks its physical load address anew at each
+    # boot, so the value is never a constant of the test.
+    got = read_header(kdump)["phys_base"]
+    text = elf_loads_and_vmcoreinfo(ref)[1]
+    if text is None:
+        fail("%s has no VMCOREINFO note" % ref)
+    info = dict(l.split("=", 1) for l in text.splitlines() if "=" in l)
+    if "NUMBER(phys_base)" not in info:
+        fail("%s: its VMCOREINFO has no NUMBER(phys_base)" % ref)
+    want = int(info["NUMBER(phys_base)"], 10)
+    print("phys_base %d, NUMBER(phys_base) of the reference %d" % (got, want))
+    if got != want:
+        fail("%s: phys_base %d is not the reference's %d" % (kdump, got, want))
+    print("phys_base matches the reference's VMCOREINFO")
+
+
 def elf_loads_and_vmcoreinfo(path):
     """PT_LOADs (paddr, offset, filesz) and the VMCOREINFO text of an ELF64
     little-endian vmcore."""
@@ -241,7 +262,7 @@ def main():
         fail(__doc__)
     cmd, args = sys.argv[1], sys.argv[2:]
     {"header": cmd_header, "same-but-time": cmd_same_but_time,
-     "smaller": cmd_smaller, "vmcoreinfo": cmd_vmcoreinfo,
+     "smaller": cmd_smaller, "phys-base": cmd_phys_base, "vmcoreinfo": cmd_vmcoreinfo,
      "libkdumpfile": cmd_libkdumpfile, "drgn": cmd_drgn}[cmd](*args)
 
 
