@@ -19,15 +19,16 @@ readBuildIdImpl(ReadMemoryFn Read, uint64_t HeaderAddr) {
   using Ehdr = typename ELFT::Ehdr;
   using Phdr = typename ELFT::Phdr;
   Ehdr E;
-  if (Error Err = Read(HeaderAddr, {reinterpret_cast<uint8_t *>(&E), sizeof(E)}))
+  if (Error Err =
+          Read(HeaderAddr, {reinterpret_cast<uint8_t *>(&E), sizeof(E)}))
     return std::move(Err);
   if (E.e_phentsize != sizeof(Phdr) || E.e_phnum == 0 || E.e_phnum > 512)
     return createStringError(inconvertibleErrorCode(),
                              "implausible program headers");
   std::vector<Phdr> P(E.e_phnum);
-  if (Error Err = Read(HeaderAddr + E.e_phoff,
-                       {reinterpret_cast<uint8_t *>(P.data()),
-                        P.size() * sizeof(Phdr)}))
+  if (Error Err =
+          Read(HeaderAddr + E.e_phoff, {reinterpret_cast<uint8_t *>(P.data()),
+                                        P.size() * sizeof(Phdr)}))
     return std::move(Err);
   // The load bias: where the segment that maps file offset 0 was put.
   std::optional<uint64_t> Bias;

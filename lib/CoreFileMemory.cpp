@@ -2,17 +2,20 @@
 
 #include "qemudump/CoreFileMemory.h"
 
+#include "qemudump/MemoryFault.h"
+
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/Errno.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
-#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,14 +28,20 @@ static Error coreError(StringRef Path, const Twine &What) {
                            ("core file '" + Path + "': " + What).str());
 }
 
+/// A read of [HostAddr, HostAddr + Length) that failed for \p What.
+static Error coreFault(StringRef Path, uint64_t HostAddr, uint64_t Length,
+                       const Twine &What) {
+  return make_error<MemoryFault>(HostAddr, Length,
+                                 ("core file '" + Path + "': " + What).str());
+}
+
 /// Reads [Offset, Offset + Size) of \p FD, short at the end of the file.
 static std::string readAt(int FD, uint64_t Offset, uint64_t Size) {
   std::string Data(Size, '\0');
   uint64_t Done = 0;
   while (Done < Size) {
-    ssize_t N = ::pread(FD, &Data[Done], Size - Done, Offset + Done);
-    if (N < 0 && errno == EINTR)
-      continue;
+    ssize_t N = sys::RetryAfterSignal(-1, ::pread, FD, &Data[Done], Size - Done,
+                                      Offset + Done);
     if (N <= 0)
       break;
     Done += N;
@@ -41,9 +50,6 @@ static std::string readAt(int FD, uint64_t Offset, uint64_t Size) {
   return Data;
 }
 
-/// The PT_LOAD segments of the core open as \p FD. Reads the headers by hand
-/// rather than with ELFFile so that PN_XNUM (more than 65534 mappings, which
-/// a large QEMU can have) is followed.
 namespace {
 struct ParsedCore {
   std::vector<CoreFileMemory::Segment> Segments;
@@ -52,9 +58,12 @@ struct ParsedCore {
 };
 } // namespace
 
+/// The program headers of the core open as \p FD. Read by hand rather than
+/// with ELFFile so that PN_XNUM (more than 65534 mappings, which a large
+/// QEMU can have) is followed.
 template <class ELFT>
-static Expected<ParsedCore> parseCore(StringRef Path, int FD,
-                                      uint64_t FileSize) {
+static Expected<std::vector<typename ELFT::Phdr>>
+readProgramHeaders(StringRef Path, int FD, uint64_t FileSize) {
   using Ehdr = typename ELFT::Ehdr;
   using Phdr = typename ELFT::Phdr;
   using Shdr = typename ELFT::Shdr;
@@ -81,45 +90,84 @@ static Expected<ParsedCore> parseCore(StringRef Path, int FD,
   std::string PData = readAt(FD, E.e_phoff, PhNum * sizeof(Phdr));
   if (PData.size() != PhNum * sizeof(Phdr))
     return coreError(Path, "cannot read the program headers");
-  const Phdr *P = reinterpret_cast<const Phdr *>(PData.data());
-  ParsedCore Core;
-  std::vector<CoreFileMemory::Segment> &Segments = Core.Segments;
-  for (uint64_t I = 0; I < PhNum; ++I) {
-    if (P[I].p_type != ELF::PT_LOAD || P[I].p_memsz == 0)
+  std::vector<Phdr> Phdrs(PhNum);
+  if (PhNum)
+    std::memcpy(Phdrs.data(), PData.data(), PData.size());
+  return Phdrs;
+}
+
+/// The PT_LOAD segments, sorted by address.
+template <class ELFT>
+static Expected<std::vector<CoreFileMemory::Segment>>
+loadSegments(StringRef Path, ArrayRef<typename ELFT::Phdr> Phdrs) {
+  std::vector<CoreFileMemory::Segment> Segments;
+  for (size_t I = 0; I < Phdrs.size(); ++I) {
+    const typename ELFT::Phdr &P = Phdrs[I];
+    if (P.p_type != ELF::PT_LOAD || P.p_memsz == 0)
       continue;
     // Offsets and addresses past 2^64 are a corrupt header, not memory.
-    uint64_t Offset = P[I].p_offset, FileSz = P[I].p_filesz;
-    uint64_t VAddr = P[I].p_vaddr, MemSz = P[I].p_memsz;
+    uint64_t Offset = P.p_offset, FileSz = P.p_filesz;
+    uint64_t VAddr = P.p_vaddr, MemSz = P.p_memsz;
     if (Offset + FileSz < Offset || VAddr + MemSz < VAddr)
       return coreError(
           Path, formatv("program header {0} (PT_LOAD at {1:x}) runs past the "
                         "end of the 64-bit space; the core is corrupt",
                         I, VAddr));
-    Segments.push_back({P[I].p_vaddr, P[I].p_memsz,
-                        std::min<uint64_t>(P[I].p_filesz, P[I].p_memsz),
-                        P[I].p_offset});
+    Segments.push_back({VAddr, MemSz, std::min(FileSz, MemSz), Offset});
   }
-  llvm::sort(Segments, [](const auto &A, const auto &B) {
-    return A.VAddr < B.VAddr;
-  });
+  llvm::sort(Segments,
+             [](const auto &A, const auto &B) { return A.VAddr < B.VAddr; });
+  return Segments;
+}
 
-  // NT_FILE lists the file-backed mappings. Pages that the kernel left out of
-  // one of those were not "never written": the coredump filter skipped a
-  // shared file mapping (memory-backend-file,share=on), whose contents are
-  // not zeros. Mark them so that reading them is an error.
+/// One NT_FILE descriptor: count, page size, count x {start, end, file
+/// offset in pages}, then count NUL-terminated file names. Marks the
+/// segments it covers file-backed.
+template <class ELFT>
+static void takeFileNote(StringRef Desc, ParsedCore &Core) {
   using Word = typename ELFT::uint;
-  for (uint64_t I = 0; I < PhNum; ++I) {
-    if (P[I].p_type != ELF::PT_NOTE || P[I].p_filesz > (64u << 20) ||
-        P[I].p_offset >= FileSize)
+  if (Desc.size() < 2 * sizeof(Word))
+    return;
+  const auto *D =
+      reinterpret_cast<const support::detail::packed_endian_specific_integral<
+          Word, ELFT::Endianness, support::unaligned> *>(Desc.data());
+  uint64_t Count = D[0], PageSize = D[1];
+  if (Count > (Desc.size() / sizeof(Word) - 2) / 3)
+    return;
+  StringRef Names = Desc.drop_front((2 + 3 * Count) * sizeof(Word));
+  for (uint64_t J = 0; J < Count; ++J) {
+    uint64_t Start = D[2 + 3 * J], End = D[3 + 3 * J];
+    auto [Name, Rest] = Names.split('\0');
+    Names = Rest;
+    Core.Files.push_back(
+        {Start, End, uint64_t(D[4 + 3 * J]) * PageSize, Name.str()});
+    for (CoreFileMemory::Segment &S : Core.Segments)
+      if (S.VAddr < End && Start < S.VAddr + S.MemSize)
+        S.FileBacked = true;
+  }
+}
+
+/// The notes of the PT_NOTE segments: the first NT_PRSTATUS's pid, and
+/// NT_FILE. Pages that the kernel left out of a file-backed mapping were not
+/// "never written": the coredump filter skipped a shared file mapping
+/// (memory-backend-file,share=on), whose contents are not zeros. They are
+/// marked so that reading them is an error.
+template <class ELFT>
+static void takeNotes(int FD, uint64_t FileSize,
+                      ArrayRef<typename ELFT::Phdr> Phdrs, ParsedCore &Core) {
+  using Word = typename ELFT::uint;
+  for (const typename ELFT::Phdr &P : Phdrs) {
+    if (P.p_type != ELF::PT_NOTE || P.p_filesz > (64u << 20) ||
+        P.p_offset >= FileSize)
       continue;
     // No more than the file holds, whatever the header claims.
     std::string NoteData = readAt(
-        FD, P[I].p_offset,
-        std::min<uint64_t>(P[I].p_filesz, FileSize - P[I].p_offset));
+        FD, P.p_offset, std::min<uint64_t>(P.p_filesz, FileSize - P.p_offset));
     StringRef Notes = NoteData;
     while (Notes.size() >= 12) {
-      const auto *W = reinterpret_cast<const support::detail::packed_endian_specific_integral<
-          uint32_t, ELFT::Endianness, support::unaligned> *>(Notes.data());
+      const auto *W = reinterpret_cast<
+          const support::detail::packed_endian_specific_integral<
+              uint32_t, ELFT::Endianness, support::unaligned> *>(Notes.data());
       uint64_t NameSize = W[0], DescSize = W[1], Type = W[2];
       uint64_t DescOff = 12 + alignTo(NameSize, 4);
       uint64_t Size = DescOff + alignTo(DescSize, 4);
@@ -130,31 +178,28 @@ static Expected<ParsedCore> parseCore(StringRef Path, int FD,
       constexpr uint64_t PidOffset = 16 + 2 * sizeof(Word);
       if (Type == ELF::NT_PRSTATUS && !Core.Pid && DescSize >= PidOffset + 4)
         Core.Pid = support::endian::read32(Notes.data() + DescOff + PidOffset,
-                                      ELFT::Endianness);
-      if (Type == ELF::NT_FILE && DescSize >= 2 * sizeof(Word)) {
-        const auto *D = reinterpret_cast<const support::detail::packed_endian_specific_integral<
-            Word, ELFT::Endianness, support::unaligned> *>(Notes.data() + DescOff);
-        // count, page size, count x {start, end, file offset in pages},
-        // then count NUL-terminated file names.
-        uint64_t Count = D[0], PageSize = D[1];
-        StringRef Names = StringRef(Notes.data() + DescOff, DescSize);
-        if (Count <= (DescSize / sizeof(Word) - 2) / 3) {
-          Names = Names.drop_front((2 + 3 * Count) * sizeof(Word));
-          for (uint64_t J = 0; J < Count; ++J) {
-            uint64_t Start = D[2 + 3 * J], End = D[3 + 3 * J];
-            auto [Name, Rest] = Names.split('\0');
-            Names = Rest;
-            Core.Files.push_back(
-                {Start, End, uint64_t(D[4 + 3 * J]) * PageSize, Name.str()});
-            for (CoreFileMemory::Segment &S : Segments)
-              if (S.VAddr < End && Start < S.VAddr + S.MemSize)
-                S.FileBacked = true;
-          }
-        }
-      }
+                                           ELFT::Endianness);
+      if (Type == ELF::NT_FILE)
+        takeFileNote<ELFT>(Notes.substr(DescOff, DescSize), Core);
       Notes = Notes.drop_front(Size);
     }
   }
+}
+
+template <class ELFT>
+static Expected<ParsedCore> parseCore(StringRef Path, int FD,
+                                      uint64_t FileSize) {
+  Expected<std::vector<typename ELFT::Phdr>> Phdrs =
+      readProgramHeaders<ELFT>(Path, FD, FileSize);
+  if (!Phdrs)
+    return Phdrs.takeError();
+  ParsedCore Core;
+  Expected<std::vector<CoreFileMemory::Segment>> Segments =
+      loadSegments<ELFT>(Path, *Phdrs);
+  if (!Segments)
+    return Segments.takeError();
+  Core.Segments = std::move(*Segments);
+  takeNotes<ELFT>(FD, FileSize, *Phdrs, Core);
   return Core;
 }
 
@@ -172,7 +217,7 @@ Expected<std::unique_ptr<CoreFileMemory>> CoreFileMemory::open(StringRef Path) {
   // PT_LOADs after them. Read the ELF and program headers, then the notes.
   std::string Head = readAt(M->FD, 0, 64);
   if (Head.size() < ELF::EI_NIDENT || !StringRef(Head).starts_with("\x7f"
-                                                                  "ELF"))
+                                                                   "ELF"))
     return coreError(Path, "not an ELF file");
   uint8_t Class = Head[ELF::EI_CLASS], Enc = Head[ELF::EI_DATA];
   auto Parse = [&](auto Tag) -> Expected<ParsedCore> {
@@ -212,44 +257,45 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
   while (!Buf.empty()) {
     const Segment *S = find(HostAddr);
     if (!S)
-      return coreError(
-          Path, formatv("holds no mapping at {0:x}; QEMU probably ran with "
-                        "-machine dump-guest-core=off, or the core does not "
-                        "belong to this QEMU",
-                        HostAddr));
+      return coreFault(
+          Path, HostAddr, Buf.size(),
+          formatv("holds no mapping at {0:x}; QEMU probably ran with "
+                  "-machine dump-guest-core=off, or the core does not belong "
+                  "to this QEMU",
+                  HostAddr));
     uint64_t Off = HostAddr - S->VAddr;
     uint64_t N = std::min<uint64_t>(Buf.size(), S->MemSize - Off);
     uint64_t InFile = Off < S->FileSize ? std::min(N, S->FileSize - Off) : 0;
     if (InFile) {
       uint64_t Start = S->Offset + Off;
       if (Start > FileSize || FileSize - Start < InFile)
-        return coreError(
-            Path, formatv("is truncated: QEMU's memory at {0:x} is at file "
-                          "offset {1:x}, beyond the end of the file ({2:x} "
-                          "bytes); take the core again, or check the disk "
-                          "that holds it",
-                          HostAddr + (FileSize > Start ? FileSize - Start : 0),
-                          std::max(Start, FileSize), FileSize));
+        return coreFault(
+            Path, HostAddr, Buf.size(),
+            formatv("is truncated: QEMU's memory at {0:x} is at file offset "
+                    "{1:x}, beyond the end of the file ({2:x} bytes); take "
+                    "the core again, or check the disk that holds it",
+                    HostAddr + (FileSize > Start ? FileSize - Start : 0),
+                    std::max(Start, FileSize), FileSize));
       for (uint64_t Done = 0; Done < InFile;) {
-        ssize_t R = ::pread(FD, Buf.data() + Done, InFile - Done, Start + Done);
-        if (R < 0 && errno == EINTR)
-          continue;
+        ssize_t R = sys::RetryAfterSignal(-1, ::pread, FD, Buf.data() + Done,
+                                          InFile - Done, Start + Done);
         if (R <= 0)
-          return coreError(Path, formatv("cannot read at offset {0:x}: {1}",
-                                         Start + Done,
-                                         R < 0 ? std::strerror(errno)
-                                               : "unexpected end of file"));
+          return coreFault(
+              Path, HostAddr + Done, InFile - Done,
+              formatv("cannot read at offset {0:x}: {1}", Start + Done,
+                      R < 0 ? std::strerror(errno) : "unexpected end of file"));
         Done += R;
       }
     }
     if (InFile < N && S->FileBacked)
-      return coreError(
-          Path, formatv("does not hold QEMU's memory at {0:x}: it is a "
-                        "file-backed mapping that the kernel's coredump "
-                        "filter left out (e.g. memory-backend-file with "
-                        "share=on); set /proc/PID/coredump_filter to include "
-                        "shared file mappings (0x3f) before taking the core",
-                        HostAddr + InFile));
+      return coreFault(
+          Path, HostAddr + InFile, N - InFile,
+          formatv("does not hold QEMU's memory at {0:x}: it is a file-backed "
+                  "mapping that the kernel's coredump filter left out (e.g. "
+                  "memory-backend-file with share=on); set "
+                  "/proc/PID/coredump_filter to include shared file mappings "
+                  "(0x3f) before taking the core",
+                  HostAddr + InFile));
     // Anonymous pages the kernel left out of the core were never written:
     // they are zeros.
     std::memset(Buf.data() + InFile, 0, N - InFile);
@@ -257,6 +303,16 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
     HostAddr += N;
   }
   return Error::success();
+}
+
+std::optional<std::string> CoreFileMemory::knownDamage() const {
+  std::optional<uint64_t> Want = truncatedFrom();
+  if (!Want)
+    return std::nullopt;
+  return formatv("the core file '{0}' is truncated: {1} of the {2} bytes its "
+                 "program headers describe",
+                 Path, FileSize, *Want)
+      .str();
 }
 
 MemorySource::Extent CoreFileMemory::extent(uint64_t HostAddr,
@@ -272,7 +328,7 @@ MemorySource::Extent CoreFileMemory::extent(uint64_t HostAddr,
   Len = std::min(Len, S->FileSize - Off);
   uint64_t Start = S->Offset + Off;
   if (Start >= FileSize)
-    return {false, Len}; // truncated: read() says so
+    return {false, Len};                 // truncated: read() says so
   Len = std::min(Len, FileSize - Start); // the rest, if any, is truncated
   // A hole in the core file is a page the kernel skipped as never populated.
   off_t Data = ::lseek(FD, Start, SEEK_DATA);

@@ -2,6 +2,8 @@
 
 #include "qemudump/ElfVmcoreWriter.h"
 
+#include "qemudump/MemoryFault.h"
+
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -14,8 +16,6 @@
 using namespace llvm;
 
 namespace qemudump {
-
-MemorySource::~MemorySource() = default;
 
 namespace {
 
@@ -44,9 +44,8 @@ private:
                   uint64_t &Done, uint64_t Total);
 
   template <class T> Error writeStruct(const T &Value) {
-    return Out.write(
-        ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(&Value),
-                          sizeof(T)));
+    return Out.write(ArrayRef<uint8_t>(
+        reinterpret_cast<const uint8_t *>(&Value), sizeof(T)));
   }
 
   OutputFile &Out;
@@ -79,7 +78,7 @@ Error ElfVmcoreWriter<ELFT>::writeHeaders(uint64_t PhNum, uint64_t DataOffset) {
   Ehdr E;
   std::memset(&E, 0, sizeof(E));
   std::memcpy(E.e_ident, ELF::ElfMagic, 4);
-  E.e_ident[ELF::EI_CLASS] = A.ElfClass;
+  E.e_ident[ELF::EI_CLASS] = ELFT::Is64Bits ? ELF::ELFCLASS64 : ELF::ELFCLASS32;
   E.e_ident[ELF::EI_DATA] = A.ElfData;
   E.e_ident[ELF::EI_VERSION] = ELF::EV_CURRENT;
   E.e_ident[ELF::EI_OSABI] = ELF::ELFOSABI_NONE;
@@ -151,13 +150,11 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
     } else {
       MutableArrayRef<uint8_t> Chunk(Buffer.data(), N);
       if (Error Err = Memory.read(B.HostAddr + Pos, Chunk))
-        return createStringError(
-            inconvertibleErrorCode(),
-            formatv("cannot read guest-physical [{0:x}, {1:x}) at QEMU "
-                    "address {2:x}: {3}",
-                    B.GuestStart + Pos, B.GuestStart + Pos + N,
-                    B.HostAddr + Pos, toString(std::move(Err)))
-                .str());
+        return MemoryFault::addGuestContext(std::move(Err),
+                                            {B.GuestStart + Pos,
+                                             B.GuestStart + Pos + N,
+                                             B.HostAddr + Pos, false},
+                                            N);
       if (Error Err = Out.writeSparse(Chunk))
         return Err;
     }
@@ -207,13 +204,12 @@ template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
 
 } // namespace
 
-Expected<ElfVmcoreStats> writeElfVmcore(OutputFile &Out, const Arch &A,
-                                        const GuestMemoryMap &Map,
-                                        ArrayRef<uint8_t> Notes,
-                                        MemorySource &Memory,
-                                        ProgressFn Progress) {
+Expected<ElfVmcoreStats>
+writeElfVmcore(OutputFile &Out, const Arch &A, uint8_t ElfClass,
+               const GuestMemoryMap &Map, ArrayRef<uint8_t> Notes,
+               MemorySource &Memory, ProgressFn Progress) {
   bool LE = A.isLittleEndian();
-  if (A.is64Bit())
+  if (ElfClass == ELF::ELFCLASS64)
     return LE ? ElfVmcoreWriter<object::ELF64LE>(Out, A, Map, Notes, Memory,
                                                  Progress)
                     .write()

@@ -11,7 +11,8 @@ using namespace llvm;
 namespace qemudump {
 
 Expected<GuestMemoryMap::AddResult>
-GuestMemoryMap::addRange(uint64_t GuestStart, uint64_t Size, uint64_t HostAddr) {
+GuestMemoryMap::addRange(uint64_t GuestStart, uint64_t Size,
+                         uint64_t HostAddr) {
   if (Size == 0)
     return createStringError(
         inconvertibleErrorCode(),
@@ -33,7 +34,8 @@ GuestMemoryMap::addRange(uint64_t GuestStart, uint64_t Size, uint64_t HostAddr) 
                   "ending at {2:x}",
                   GuestStart, GuestEnd, Last.GuestEnd)
               .str());
-    if (Last.GuestEnd == GuestStart && Last.HostAddr + Last.size() == HostAddr) {
+    if (Last.GuestEnd == GuestStart &&
+        Last.HostAddr + Last.size() == HostAddr) {
       Last.GuestEnd = GuestEnd;
       return AddResult::Joined;
     }

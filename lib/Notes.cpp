@@ -104,9 +104,9 @@ Expected<std::vector<NoteView>> parseNotes(ArrayRef<uint8_t> Segment,
               .str());
     StringRef Name = toStringRef(Segment.slice(NoteHeaderSize, H->NameSize));
     Name = Name.take_until([](char C) { return C == '\0'; });
-    Notes.push_back({Name, H->Type,
-                     Segment.slice(NoteHeaderSize + alignTo(H->NameSize, 4),
-                                   H->DescSize)});
+    Notes.push_back(
+        {Name, H->Type,
+         Segment.slice(NoteHeaderSize + alignTo(H->NameSize, 4), H->DescSize)});
     Segment = Segment.drop_front(Size);
   }
   return Notes;

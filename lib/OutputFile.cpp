@@ -41,9 +41,9 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath) {
   Model += ".qemudump-%%%%%%%%.tmp";
   int FD = -1;
   SmallString<256> Temp;
-  if (std::error_code EC = sys::fs::createUniqueFile(
-          Model, FD, Temp, sys::fs::OF_None,
-          sys::fs::owner_read | sys::fs::owner_write))
+  if (std::error_code EC =
+          sys::fs::createUniqueFile(Model, FD, Temp, sys::fs::OF_None,
+                                    sys::fs::owner_read | sys::fs::owner_write))
     return fileError(formatv("cannot create a file in '{0}': {1}; choose a "
                              "directory you can write to",
                              Dir, EC.message()));

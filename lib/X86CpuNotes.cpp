@@ -36,14 +36,33 @@ struct Desc {
 std::vector<uint8_t> prstatus64(const X86CpuState &C) {
   Desc D(336);
   D.put32(32, C.CpuIndex + 1);
-  const uint64_t Regs[27] = {
-      C.Regs[15], C.Regs[14], C.Regs[13], C.Regs[12], C.Regs[R_EBP],
-      C.Regs[R_EBX], C.Regs[11], C.Regs[10], C.Regs[9], C.Regs[8],
-      C.Regs[R_EAX], C.Regs[R_ECX], C.Regs[R_EDX], C.Regs[R_ESI],
-      C.Regs[R_EDI], /*orig_rax=*/0, C.Rip, C.Segs[R_CS].Selector, C.Rflags,
-      C.Regs[R_ESP], C.Segs[R_SS].Selector, C.Segs[R_FS].Base,
-      C.Segs[R_GS].Base, C.Segs[R_DS].Selector, C.Segs[R_ES].Selector,
-      C.Segs[R_FS].Selector, C.Segs[R_GS].Selector};
+  const uint64_t Regs[27] = {C.Regs[15],
+                             C.Regs[14],
+                             C.Regs[13],
+                             C.Regs[12],
+                             C.Regs[R_EBP],
+                             C.Regs[R_EBX],
+                             C.Regs[11],
+                             C.Regs[10],
+                             C.Regs[9],
+                             C.Regs[8],
+                             C.Regs[R_EAX],
+                             C.Regs[R_ECX],
+                             C.Regs[R_EDX],
+                             C.Regs[R_ESI],
+                             C.Regs[R_EDI],
+                             /*orig_rax=*/0,
+                             C.Rip,
+                             C.Segs[R_CS].Selector,
+                             C.Rflags,
+                             C.Regs[R_ESP],
+                             C.Segs[R_SS].Selector,
+                             C.Segs[R_FS].Base,
+                             C.Segs[R_GS].Base,
+                             C.Segs[R_DS].Selector,
+                             C.Segs[R_ES].Selector,
+                             C.Segs[R_FS].Selector,
+                             C.Segs[R_GS].Selector};
   for (size_t I = 0; I < 27; ++I)
     D.put64(112 + 8 * I, Regs[I]);
   return D.Bytes;
@@ -109,7 +128,7 @@ std::vector<uint8_t> qemuCpuState(const X86CpuState &C) {
 } // namespace
 
 void appendX86CpuNotes(std::vector<uint8_t> &Out,
-                       const std::vector<X86CpuState> &Cpus, bool LongMode) {
+                       llvm::ArrayRef<X86CpuState> Cpus, bool LongMode) {
   for (const X86CpuState &C : Cpus)
     appendNote(Out, /*LittleEndian=*/true, "CORE", ELF::NT_PRSTATUS,
                LongMode ? prstatus64(C) : prstatus32(C));

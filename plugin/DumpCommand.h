@@ -1,4 +1,4 @@
-//===- DumpCommand.h - The `qemu` commands ----------------------*- C++ -*-===//
+//===- DumpCommand.h - `qemu dump-guest-memory` -----------------*- C++ -*-===//
 
 #ifndef QEMUDUMP_PLUGIN_DUMPCOMMAND_H
 #define QEMUDUMP_PLUGIN_DUMPCOMMAND_H
@@ -9,17 +9,9 @@
 
 namespace qemudump {
 
-/// `qemu dump-guest-memory FILE ARCH`
+/// `qemu dump-guest-memory [options] FILE [ARCH]`: parses the options
+/// (DumpOptions.h), runs the dump (DumpPipeline.h), replies once.
 class DumpCommand : public lldb::SBCommandPluginInterface {
-public:
-  static const char *help();
-  static const char *syntax();
-  bool DoExecute(lldb::SBDebugger Debugger, char **Args,
-                 lldb::SBCommandReturnObject &Result) override;
-};
-
-/// `qemu guest-memory-map`
-class MemoryMapCommand : public lldb::SBCommandPluginInterface {
 public:
   static const char *help();
   static const char *syntax();

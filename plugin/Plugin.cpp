@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DumpCommand.h"
+#include "MemoryMapCommand.h"
 #include "VersionCommand.h"
 
 #include "lldb/API/SBCommandInterpreter.h"

@@ -2,6 +2,8 @@
 
 #include "ProcessMemory.h"
 
+#include "qemudump/MemoryFault.h"
+
 #include "lldb/API/SBError.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -25,15 +27,15 @@ Error ProcessMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
                             ? Err.GetCString()
                             : "no bytes could be read";
       if (IsCore)
-        return createStringError(
-            inconvertibleErrorCode(),
+        return make_error<MemoryFault>(
+            HostAddr, Buf.size(),
             formatv("the core file does not hold QEMU's memory at {0:x} "
                     "({1}); QEMU probably ran with -machine "
                     "dump-guest-core=off, or the core file is truncated",
                     HostAddr, Why)
                 .str());
-      return createStringError(
-          inconvertibleErrorCode(),
+      return make_error<MemoryFault>(
+          HostAddr, Buf.size(),
           formatv("cannot read the process's memory at {0:x}: {1}", HostAddr,
                   Why)
               .str());

@@ -2,64 +2,33 @@
 
 #include "Progress.h"
 
+#include "LldbCompat.h"
+
 #include "lldb/API/SBCommandInterpreter.h"
 #include "lldb/API/SBFile.h"
 
 #include "llvm/Support/FormatVariadic.h"
 
-#include <dlfcn.h>
-
 using namespace llvm;
 
 namespace qemudump {
-
-namespace {
-// lldb::SBProgress (LLDB >= 20): SBProgress(const char *title,
-// const char *details, uint64_t total_units, SBDebugger &),
-// Increment(uint64_t amount, const char *description), ~SBProgress().
-// LLDB 22 makes std::strings of title and details: never pass nullptr.
-using CtorFn = void (*)(void *, const char *, const char *, uint64_t,
-                        lldb::SBDebugger &);
-using IncrementFn = void (*)(void *, uint64_t, const char *);
-using DtorFn = void (*)(void *);
-
-struct SBProgressApi {
-  CtorFn Ctor = nullptr;
-  IncrementFn Increment = nullptr;
-  DtorFn Dtor = nullptr;
-
-  SBProgressApi() {
-    Ctor = reinterpret_cast<CtorFn>(
-        dlsym(RTLD_DEFAULT, "_ZN4lldb10SBProgressC1EPKcS2_mRNS_10SBDebuggerE"));
-    Increment = reinterpret_cast<IncrementFn>(
-        dlsym(RTLD_DEFAULT, "_ZN4lldb10SBProgress9IncrementEmPKc"));
-    Dtor = reinterpret_cast<DtorFn>(
-        dlsym(RTLD_DEFAULT, "_ZN4lldb10SBProgressD1Ev"));
-  }
-  bool available() const { return Ctor && Increment && Dtor; }
-};
-
-const SBProgressApi &api() {
-  static const SBProgressApi Api;
-  return Api;
-}
-} // namespace
 
 DumpProgress::DumpProgress(lldb::SBDebugger Debugger, std::string Title,
                            uint64_t Total)
     : Debugger(Debugger), Title(std::move(Title)), Total(Total),
       Start(std::chrono::steady_clock::now()), LastLine(Start) {
   // Units of MiB keep the counts small whatever the guest size.
-  if (api().available()) {
-    api().Ctor(SBProgressStorage, this->Title.c_str(), "",
-               (Total + (1 << 20) - 1) >> 20, this->Debugger);
+  if (lldbcompat::haveSBProgress()) {
+    lldbcompat::constructSBProgress(SBProgressStorage, this->Title.c_str(),
+                                    (Total + (1 << 20) - 1) >> 20,
+                                    this->Debugger);
     HaveSBProgress = true;
   }
 }
 
 DumpProgress::~DumpProgress() {
   if (HaveSBProgress)
-    api().Dtor(SBProgressStorage);
+    lldbcompat::destroySBProgress(SBProgressStorage);
 }
 
 void DumpProgress::printLine(uint64_t Done) {
@@ -84,7 +53,7 @@ bool DumpProgress::update(uint64_t Done) {
   if (HaveSBProgress) {
     uint64_t Units = Done >> 20;
     if (Units > Reported) {
-      api().Increment(SBProgressStorage, Units - Reported, nullptr);
+      lldbcompat::incrementSBProgress(SBProgressStorage, Units - Reported);
       Reported = Units;
     }
   } else {

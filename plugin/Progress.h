@@ -10,6 +10,8 @@
 #ifndef QEMUDUMP_PLUGIN_PROGRESS_H
 #define QEMUDUMP_PLUGIN_PROGRESS_H
 
+#include "LldbCompat.h"
+
 #include "lldb/API/SBDebugger.h"
 
 #include <chrono>
@@ -37,7 +39,8 @@ private:
   uint64_t Reported = 0;
   std::chrono::steady_clock::time_point Start, LastLine;
   /// An lldb::SBProgress constructed in place through its resolved symbols.
-  alignas(16) unsigned char SBProgressStorage[64];
+  alignas(
+      16) unsigned char SBProgressStorage[lldbcompat::SBProgressStorageSize];
   bool HaveSBProgress = false;
 };
 

@@ -87,16 +87,17 @@ template <class ELFT> void load(Vmcore &V, StringRef Name) {
       V.NoteSegment = ArrayRef<uint8_t>(Base + P.p_offset, P.p_filesz);
     if (P.p_type != ELF::PT_LOAD || P.p_memsz == 0)
       continue;
-    V.Segments.push_back(
-        {P.p_paddr, P.p_memsz, std::min<uint64_t>(P.p_filesz, P.p_memsz),
-         Base + P.p_offset});
+    V.Segments.push_back({P.p_paddr, P.p_memsz,
+                          std::min<uint64_t>(P.p_filesz, P.p_memsz),
+                          Base + P.p_offset});
   }
   V.LittleEndian = ELFT::Endianness == llvm::endianness::little;
   llvm::sort(V.Segments, [](const Segment &A, const Segment &B) {
     return A.Paddr < B.Paddr;
   });
   for (size_t I = 1; I < V.Segments.size(); ++I)
-    if (V.Segments[I].Paddr < V.Segments[I - 1].Paddr + V.Segments[I - 1].MemSize)
+    if (V.Segments[I].Paddr <
+        V.Segments[I - 1].Paddr + V.Segments[I - 1].MemSize)
       die(formatv("{0}: PT_LOAD segments overlap at guest-physical {1:x}", Name,
                   V.Segments[I].Paddr));
 }
@@ -308,6 +309,7 @@ int main(int argc, char **argv) {
   if (Args.size() >= 2 && Args[0] == "check-pattern")
     return checkPattern(Args[1], ArrayRef(Args).drop_front(2));
   errs() << "usage: vmcore-tool compare A B | read FILE ADDR LEN | ranges "
-            "FILE | note FILE NAME OUT | notes FILE OUT | check-pattern FILE [PAGE...]\n";
+            "FILE | note FILE NAME OUT | notes FILE OUT | check-pattern FILE "
+            "[PAGE...]\n";
   return 2;
 }

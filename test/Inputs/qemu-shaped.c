@@ -25,8 +25,8 @@
  *   [100000000, 100200000)   dimm-alias -> dimm-alias2 -> dimm0 (+0x2000)
  *   [180000000, 180100000)   pmem                        nonvolatile: skipped
  */
-#include "GuestPattern.h"
 #include "qemu-shaped.h"
+#include "GuestPattern.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,8 +280,7 @@ int main(int argc, char **argv) {
     /* What QEMU does for -machine dump-guest-core=off. */
     current_machine->dump_guest_core = false;
     madvise(ram->host, 0x800000, MADV_DONTDUMP);
-  }
-  else if (!strcmp(dontdump, "part"))
+  } else if (!strcmp(dontdump, "part"))
     madvise(ram->host + 0x400000, 0x100000, MADV_DONTDUMP);
 
   abort();

@@ -18,7 +18,10 @@ typedef struct Int128 {
   uint64_t lo;
   int64_t hi;
 } Int128;
-static inline Int128 int128_make64(uint64_t v) { Int128 r = {v, 0}; return r; }
+static inline Int128 int128_make64(uint64_t v) {
+  Int128 r = {v, 0};
+  return r;
+}
 #else
 typedef __int128 Int128;
 static inline Int128 int128_make64(uint64_t v) { return (Int128)v; }
@@ -144,8 +147,14 @@ typedef struct MachineState {
 typedef enum {
   CC_OP_DYNAMIC,
   CC_OP_EFLAGS,
-  CC_OP_MULB, CC_OP_MULW, CC_OP_MULL, CC_OP_MULQ,
-  CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL, CC_OP_ADDQ,
+  CC_OP_MULB,
+  CC_OP_MULW,
+  CC_OP_MULL,
+  CC_OP_MULQ,
+  CC_OP_ADDB,
+  CC_OP_ADDW,
+  CC_OP_ADDL,
+  CC_OP_ADDQ,
   CC_OP_CLR,
   CC_OP_NB,
 } CCOp;
@@ -182,7 +191,10 @@ typedef struct CPUState {
   int nr_cores;
   struct {
     struct CPUState *tqe_next;
-    struct { void *tql_next; void *tql_prev; } tqe_circ;
+    struct {
+      void *tql_next;
+      void *tql_prev;
+    } tqe_circ;
   } node;
   int cpu_index;
 } CPUState;
@@ -194,7 +206,10 @@ typedef struct X86CPU {
 
 typedef struct CPUTailQ {
   CPUState *tqh_first;
-  struct { void *tql_next; void *tql_prev; } tqh_circ;
+  struct {
+    void *tql_next;
+    void *tql_prev;
+  } tqh_circ;
 } CPUTailQ;
 #endif
 
@@ -206,7 +221,10 @@ typedef struct CPUState {
   int nr_cores;
   struct {
     struct CPUState *tqe_next;
-    struct { void *tql_next; void *tql_prev; } tqe_circ;
+    struct {
+      void *tql_next;
+      void *tql_prev;
+    } tqe_circ;
   } node;
   int cpu_index;
 } CPUState;
@@ -228,7 +246,10 @@ typedef struct ARMCPU {
 
 typedef struct CPUTailQ {
   CPUState *tqh_first;
-  struct { void *tql_next; void *tql_prev; } tqh_circ;
+  struct {
+    void *tql_next;
+    void *tql_prev;
+  } tqh_circ;
 } CPUTailQ;
 #endif
 

@@ -2,13 +2,15 @@
 //
 // Input: one byte of options (bit 0: big-endian), then the bytes the parsers
 // get: as the buffer the guest announced at its VMCOREINFO address
-// (extractGuestNote), as a note segment (parseNotes, then parseVmcoreInfo on
-// every VMCOREINFO descriptor) and as VMCOREINFO text (parseVmcoreInfo).
+// (extractGuestNote, then NoteSegment::addGuestNote), as a note segment
+// (parseNotes, then parseVmcoreInfo on every VMCOREINFO descriptor) and as
+// VMCOREINFO text (parseVmcoreInfo).
 //
 //===----------------------------------------------------------------------===//
 
 #include "FuzzCheck.h"
 
+#include "qemudump/NoteSegment.h"
 #include "qemudump/Notes.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -51,6 +53,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     FUZZ_CHECK(std::equal(Note->begin(), Note->end(), Buf.begin()));
     Expected<std::vector<NoteView>> One = parseNotes(*Note, LittleEndian);
     FUZZ_CHECK(One && One->size() == 1);
+    // What extractGuestNote takes, a note segment takes, and it points at
+    // the VMCOREINFO text in its own bytes.
+    NoteSegment Seg(LittleEndian);
+    FUZZ_CHECK(!Seg.addGuestNote(*Note));
+    Seg.finalize();
+    FUZZ_CHECK(Seg.bytes().size() == Note->size());
+    bool IsVmcoreInfo = (*One)[0].Name == "VMCOREINFO";
+    FUZZ_CHECK(Seg.vmcoreInfoText().has_value() == IsVmcoreInfo);
+    if (IsVmcoreInfo)
+      FUZZ_CHECK(*Seg.vmcoreInfoText() == toStringRef((*One)[0].Desc));
   } else {
     consumeError(Note.takeError());
   }

@@ -1,7 +1,7 @@
 #include "qemudump/Arch.h"
 
-#include "llvm/BinaryFormat/ELF.h"
 #include "TestUtil.h"
+#include "llvm/BinaryFormat/ELF.h"
 
 #include "gtest/gtest.h"
 

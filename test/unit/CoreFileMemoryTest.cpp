@@ -1,4 +1,5 @@
 #include "qemudump/CoreFileMemory.h"
+#include "qemudump/MemoryFault.h"
 
 #include "TestUtil.h"
 
@@ -172,6 +173,48 @@ TEST_F(CoreFileMemoryTest, SegmentsPastTheEndOfTheAddressSpaceAreCorrupt) {
   EXPECT_THAT(errorOf(CoreFileMemory::open(Path)),
               testing::HasSubstr("runs past the end of the 64-bit space; the "
                                  "core is corrupt"));
+}
+
+TEST_F(CoreFileMemoryTest, ACoreWithoutProgramHeadersHoldsNothing) {
+  // Found by the corefile fuzzer while the parser was split up: e_phnum 0
+  // copied zero headers through a null pointer.
+  writeCore();
+  int FD = ::open(Path.c_str(), O_RDWR);
+  ASSERT_GE(FD, 0);
+  uint16_t PhNum = 0;
+  ASSERT_EQ(::pwrite(FD, &PhNum, 2, offsetof(Ehdr, e_phnum)), 2);
+  ::close(FD);
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  EXPECT_TRUE((*M)->segments().empty());
+  EXPECT_TRUE((*M)->mappedFiles().empty());
+  uint8_t Byte;
+  EXPECT_THAT(errorOf((*M)->read(0x10000, {&Byte, 1})),
+              testing::HasSubstr("holds no mapping at 0x10000"));
+}
+
+TEST_F(CoreFileMemoryTest, FaultsCarryTheAddressAndTruncationIsKnownDamage) {
+  writeCore(/*CutAt=*/0x2800);
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  std::vector<uint8_t> Buf(0x100);
+  bool Typed = false;
+  handleAllErrors((*M)->read(0x11900, Buf), [&](const MemoryFault &F) {
+    Typed = true;
+    EXPECT_EQ(F.hostAddress(), 0x11900u);
+    EXPECT_EQ(F.length(), 0x100u);
+    EXPECT_FALSE(F.guestContext().has_value());
+  });
+  EXPECT_TRUE(Typed);
+  std::optional<std::string> Damage = (*M)->knownDamage();
+  ASSERT_TRUE(Damage.has_value());
+  EXPECT_THAT(*Damage, testing::EndsWith("is truncated: 10240 of the 16384 "
+                                         "bytes its program headers "
+                                         "describe"));
+  writeCore();
+  M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  EXPECT_FALSE((*M)->knownDamage().has_value());
 }
 
 TEST_F(CoreFileMemoryTest, NotACore) {

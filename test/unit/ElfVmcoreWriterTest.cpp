@@ -1,6 +1,8 @@
 #include "qemudump/ElfVmcoreWriter.h"
+#include "qemudump/MemoryFault.h"
 #include "qemudump/Notes.h"
 
+#include "BufferMemory.h"
 #include "TestUtil.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
@@ -42,13 +44,15 @@ class ElfVmcoreWriterTest : public TempDirTest {
 protected:
   ElfVmcoreWriterTest() : TempDirTest("out.vmcore") {}
 
+  /// The vmcore of \p A, of A's ELF class unless \p ElfClass says.
   Expected<ElfVmcoreStats> write(const Arch &A, const GuestMemoryMap &Map,
-                                 ArrayRef<uint8_t> Notes, MemorySource &M) {
+                                 ArrayRef<uint8_t> Notes, MemorySource &M,
+                                 uint8_t ElfClass = 0) {
     Expected<OutputFile> Out = OutputFile::create(Path);
     if (!Out)
       return Out.takeError();
-    Expected<ElfVmcoreStats> S =
-        writeElfVmcore(*Out, A, Map, Notes, M, nullptr);
+    Expected<ElfVmcoreStats> S = writeElfVmcore(
+        *Out, A, ElfClass ? ElfClass : A.ElfClass, Map, Notes, M, nullptr);
     if (!S)
       return S.takeError();
     if (Error E = Out->commit())
@@ -67,7 +71,8 @@ void checkLayout(StringRef Path, const Arch &A, const GuestMemoryMap &Map,
   const typename ELFT::Ehdr &E = F->getHeader();
   EXPECT_EQ(E.e_type, ELF::ET_CORE);
   EXPECT_EQ(E.e_machine, A.Machine);
-  EXPECT_EQ(E.e_ident[ELF::EI_CLASS], A.ElfClass);
+  EXPECT_EQ(E.e_ident[ELF::EI_CLASS],
+            ELFT::Is64Bits ? ELF::ELFCLASS64 : ELF::ELFCLASS32);
   EXPECT_EQ(E.e_ident[ELF::EI_DATA], A.ElfData);
   // makedumpfile reads program headers right after the ELF header.
   EXPECT_EQ(uint64_t(E.e_phoff), sizeof(typename ELFT::Ehdr));
@@ -170,6 +175,49 @@ TEST_F(ElfVmcoreWriterTest, Elf32CannotDescribeMemoryAbove4GiB) {
   EXPECT_FALSE(sys::fs::exists(Path));
 }
 
+TEST_F(ElfVmcoreWriterTest, A32BitGuestInAnElf64File) {
+  // As QEMU: a 386 guest with RAM above 4 GiB is written as ELF64, EM_386;
+  // the guest's Arch itself stays 32-bit.
+  GuestMemoryMap Map;
+  ASSERT_TRUE(succeeded(Map.addRange(0, 0x1000, 0x1000)));
+  ASSERT_TRUE(succeeded(Map.addRange(0x100000000, 0x1000, 0x3000)));
+  const Arch &I386 = cantFail(parseArch("386"));
+  PatternMemory M;
+  ASSERT_TRUE(
+      succeeded(write(I386, Map, placeholderNote(true), M, ELF::ELFCLASS64)));
+  EXPECT_FALSE(I386.is64Bit());
+  auto Buf = MemoryBuffer::getFile(Path);
+  ASSERT_TRUE(bool(Buf));
+  auto F = ELFFile<ELF64LE>::create((*Buf)->getBuffer());
+  ASSERT_TRUE(succeeded(F));
+  EXPECT_EQ(F->getHeader().e_ident[ELF::EI_CLASS], ELF::ELFCLASS64);
+  EXPECT_EQ(F->getHeader().e_machine, ELF::EM_386);
+  checkLayout<ELF64LE>(Path, I386, Map, placeholderNote(true));
+}
+
+TEST_F(ElfVmcoreWriterTest, UnreadableMemoryIsAFaultWithItsGuestRange) {
+  GuestMemoryMap Map;
+  ASSERT_TRUE(succeeded(Map.addRange(0x100000, 0x800000, 0x40000000)));
+  BufferMemory M;
+  M.Buffers[0x40000000].assign(0x800000, 1);
+  M.FailAt = 0x40600010;
+  Expected<ElfVmcoreStats> S =
+      write(cantFail(parseArch("x86_64")), Map, placeholderNote(true), M);
+  ASSERT_FALSE(bool(S));
+  bool Typed = false;
+  handleAllErrors(S.takeError(), [&](const MemoryFault &F) {
+    Typed = true;
+    // The source said where; the writer added the guest-physical chunk.
+    EXPECT_EQ(F.hostAddress(), 0x40400000u);
+    EXPECT_EQ(F.reason(), "unreadable");
+    ASSERT_TRUE(F.guestContext().has_value());
+    EXPECT_EQ(F.guestContext()->Start, 0x500000u);
+    EXPECT_EQ(F.guestContext()->End, 0x900000u);
+    EXPECT_FALSE(F.guestContext()->WholeBlock);
+  });
+  EXPECT_TRUE(Typed);
+}
+
 TEST_F(ElfVmcoreWriterTest, UnreadableMemoryNamesTheGuestRangeAndLeavesNoFile) {
   GuestMemoryMap Map;
   ASSERT_TRUE(succeeded(Map.addRange(0x100000, 0x800000, 0x40000000)));
@@ -193,13 +241,14 @@ TEST_F(ElfVmcoreWriterTest, ProgressCanInterrupt) {
   Expected<OutputFile> Out = OutputFile::create(Path);
   ASSERT_TRUE(succeeded(Out));
   unsigned Calls = 0;
-  Expected<ElfVmcoreStats> S = writeElfVmcore(
-      *Out, cantFail(parseArch("X86_64")), Map, placeholderNote(true), M,
-      [&](uint64_t Done, uint64_t Total) {
-        EXPECT_EQ(Total, 0x1000000u);
-        EXPECT_LE(Done, Total);
-        return ++Calls < 2;
-      });
+  const Arch &A = cantFail(parseArch("X86_64"));
+  Expected<ElfVmcoreStats> S =
+      writeElfVmcore(*Out, A, A.ElfClass, Map, placeholderNote(true), M,
+                     [&](uint64_t Done, uint64_t Total) {
+                       EXPECT_EQ(Total, 0x1000000u);
+                       EXPECT_LE(Done, Total);
+                       return ++Calls < 2;
+                     });
   EXPECT_THAT(errorOf(std::move(S)), testing::HasSubstr("interrupted"));
   EXPECT_EQ(Calls, 2u);
 }

@@ -12,13 +12,17 @@ namespace {
 
 TEST(GuestMemoryMapTest, MergesOnlyWhenContiguousInBothSpaces) {
   GuestMemoryMap Map;
-  EXPECT_EQ(valueOf(Map.addRange(0, 0xa0000, 0x7f0000000000)), AddResult::Added);
+  EXPECT_EQ(valueOf(Map.addRange(0, 0xa0000, 0x7f0000000000)),
+            AddResult::Added);
   // Guest gap (the VGA hole): a new block even though host is contiguous.
-  EXPECT_EQ(valueOf(Map.addRange(0xc0000, 0x20000, 0x7f00000c0000)), AddResult::Added);
+  EXPECT_EQ(valueOf(Map.addRange(0xc0000, 0x20000, 0x7f00000c0000)),
+            AddResult::Added);
   // Guest-contiguous and host-contiguous: joined.
-  EXPECT_EQ(valueOf(Map.addRange(0xe0000, 0x20000, 0x7f00000e0000)), AddResult::Joined);
+  EXPECT_EQ(valueOf(Map.addRange(0xe0000, 0x20000, 0x7f00000e0000)),
+            AddResult::Joined);
   // Guest-contiguous, host elsewhere: a new block.
-  EXPECT_EQ(valueOf(Map.addRange(0x100000, 0x100000, 0x7e0000000000)), AddResult::Added);
+  EXPECT_EQ(valueOf(Map.addRange(0x100000, 0x100000, 0x7e0000000000)),
+            AddResult::Added);
   ASSERT_EQ(Map.blocks().size(), 3u);
   EXPECT_EQ(Map.blocks()[1].GuestStart, 0xc0000u);
   EXPECT_EQ(Map.blocks()[1].GuestEnd, 0x100000u);
@@ -29,7 +33,8 @@ TEST(GuestMemoryMapTest, MergesOnlyWhenContiguousInBothSpaces) {
 TEST(GuestMemoryMapTest, RangesMustAscend) {
   GuestMemoryMap Map;
   ASSERT_TRUE(succeeded(Map.addRange(0x100000, 0x1000, 0x1000)));
-  EXPECT_THAT(errorOf(Map.addRange(0x0, 0x1000, 0x5000)), testing::HasSubstr("do not ascend"));
+  EXPECT_THAT(errorOf(Map.addRange(0x0, 0x1000, 0x5000)),
+              testing::HasSubstr("do not ascend"));
   // Overlapping the previous block is not ascending either.
   EXPECT_NE(errorOf(Map.addRange(0x100800, 0x1000, 0x9000)), "");
 }

@@ -1,7 +1,7 @@
 #include "qemudump/Notes.h"
 
-#include "llvm/ADT/StringExtras.h"
 #include "TestUtil.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include "gtest/gtest.h"
 
@@ -18,11 +18,11 @@ TEST(NotesTest, SizesArePaddedToFour) {
 
 TEST(NotesTest, PlaceholderIsNoneEmpty) {
   std::vector<uint8_t> LE = placeholderNote(true);
-  const uint8_t ExpectedLE[] = {5, 0, 0, 0, 5, 0, 0, 0, 0,   0,   0,   0,
-                                'N', 'O', 'N', 'E', 0, 0, 0, 0, 'E', 'M',
-                                'P', 'T', 'Y', 0, 0, 0};
-  EXPECT_EQ(LE, std::vector<uint8_t>(std::begin(ExpectedLE),
-                                     std::end(ExpectedLE)));
+  const uint8_t ExpectedLE[] = {5,   0,   0,   0,   5,   0,   0, 0, 0, 0,
+                                0,   0,   'N', 'O', 'N', 'E', 0, 0, 0, 0,
+                                'E', 'M', 'P', 'T', 'Y', 0,   0, 0};
+  EXPECT_EQ(LE,
+            std::vector<uint8_t>(std::begin(ExpectedLE), std::end(ExpectedLE)));
   std::vector<uint8_t> BE = placeholderNote(false);
   EXPECT_EQ(BE[3], 5);
   EXPECT_EQ(BE[0], 0);
@@ -53,11 +53,13 @@ TEST(NotesTest, GuestNoteIsSizedByItsOwnHeader) {
 TEST(NotesTest, MalformedGuestNotesAreRejected) {
   std::vector<uint8_t> Buf = guestNote(true, "PAGESIZE=4096\n", 0x40);
   // descsz overruns the buffer the guest announced.
-  EXPECT_THAT(errorOf(extractGuestNote(ArrayRef(Buf).take_front(30), true)), testing::HasSubstr("overruns"));
+  EXPECT_THAT(errorOf(extractGuestNote(ArrayRef(Buf).take_front(30), true)),
+              testing::HasSubstr("overruns"));
   // descsz beyond 1 MiB.
   std::vector<uint8_t> Huge = Buf;
   Huge[4] = 0x01, Huge[5] = 0x00, Huge[6] = 0x20, Huge[7] = 0x00;
-  EXPECT_THAT(errorOf(extractGuestNote(Huge, true)), testing::HasSubstr("limit"));
+  EXPECT_THAT(errorOf(extractGuestNote(Huge, true)),
+              testing::HasSubstr("limit"));
   // Too short for a header.
   EXPECT_NE(errorOf(extractGuestNote(ArrayRef(Buf).take_front(8), true)), "");
   // Read with the wrong byte order, the sizes are absurd.

@@ -214,8 +214,8 @@ TEST(X86FlagsTest, EveryEnumeratorOfEachVersion) {
 TEST(X86FlagsTest, Errors) {
   for (int V : Versions)
     for (const char *Name :
-         {"CC_OP_NB", "", "CC_OP_", "CC_OP_ADD", "CC_OP_ADDX",
-          "CC_OP_FOOB", "ADDB", "CC_OP_addb", "CC_OP_POPCNTQ_"})
+         {"CC_OP_NB", "", "CC_OP_", "CC_OP_ADD", "CC_OP_ADDX", "CC_OP_FOOB",
+          "ADDB", "CC_OP_addb", "CC_OP_POPCNTQ_"})
       EXPECT_THAT(errorOf(x86ComputeCcFlags(state(V, Name, 0))),
                   testing::HasSubstr("unknown cc_op"))
           << V << Name;

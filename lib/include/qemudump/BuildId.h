@@ -19,8 +19,8 @@
 
 namespace qemudump {
 
-using ReadMemoryFn =
-    llvm::function_ref<llvm::Error(uint64_t Addr, llvm::MutableArrayRef<uint8_t>)>;
+using ReadMemoryFn = llvm::function_ref<llvm::Error(
+    uint64_t Addr, llvm::MutableArrayRef<uint8_t>)>;
 
 /// The build-id of the ELF image whose header is mapped at \p HeaderAddr,
 /// read through \p Read; none when the image has no build-id note. Fails when

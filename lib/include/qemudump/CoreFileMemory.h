@@ -59,6 +59,9 @@ public:
     return End > FileSize ? std::optional<uint64_t>(End) : std::nullopt;
   }
   uint64_t fileSize() const { return FileSize; }
+  /// For a truncated core: "the core file 'X' is truncated: N of the M
+  /// bytes its program headers describe".
+  std::optional<std::string> knownDamage() const override;
   /// The pid of the process the core is of (its first NT_PRSTATUS), if any.
   std::optional<uint64_t> processId() const { return Pid; }
 

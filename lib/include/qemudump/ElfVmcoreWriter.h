@@ -47,14 +47,16 @@ struct ElfVmcoreStats {
 /// The size of each read from the memory source.
 constexpr size_t CopyChunkSize = 4 << 20;
 
-/// Writes the vmcore for \p Map to \p Out. \p Notes is the encoded note
+/// Writes the vmcore of the guest \p A for \p Map to \p Out, as an ELF file
+/// of class \p ElfClass (ELFCLASS32 or ELFCLASS64: vmcoreElfClass() says
+/// which) with A's byte order and e_machine. \p Notes is the encoded note
 /// segment (it must not be empty). Memory is read from \p Memory in chunks of
 /// at most CopyChunkSize (one buffer, whatever the guest size); a read that
-/// fails aborts the dump with an error naming the guest-physical range.
+/// fails aborts the dump with a MemoryFault naming the guest-physical range.
 llvm::Expected<ElfVmcoreStats>
-writeElfVmcore(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-               llvm::ArrayRef<uint8_t> Notes, MemorySource &Memory,
-               ProgressFn Progress);
+writeElfVmcore(OutputFile &Out, const Arch &A, uint8_t ElfClass,
+               const GuestMemoryMap &Map, llvm::ArrayRef<uint8_t> Notes,
+               MemorySource &Memory, ProgressFn Progress);
 
 } // namespace qemudump
 

@@ -1,18 +1,23 @@
 //===- MemorySource.h - Where QEMU's memory is read from -------*- C++ -*-===//
 //
 // The writers pull guest memory from a MemorySource by host (QEMU-virtual)
-// address. The plugin implements one over SBProcess::ReadMemory; tests use
-// in-memory sources.
+// address: CoreFileMemory reads a core file, the plugin's ProcessMemory goes
+// through SBProcess::ReadMemory, tests use in-memory sources. Every read
+// fails with a MemoryFault (MemoryFault.h).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QEMUDUMP_MEMORYSOURCE_H
 #define QEMUDUMP_MEMORYSOURCE_H
 
+#include "qemudump/GuestMemoryMap.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace qemudump {
 
@@ -36,12 +41,29 @@ public:
     return {false, MaxLen};
   }
 
-  /// Fills all of \p Buf from host address \p HostAddr, or fails saying which
-  /// address could not be read and why. Never fills what it could not read
-  /// with zeros.
+  /// Fills all of \p Buf from host address \p HostAddr, or fails with a
+  /// MemoryFault saying which address could not be read and why. Never fills
+  /// what it could not read with zeros.
   virtual llvm::Error read(uint64_t HostAddr,
                            llvm::MutableArrayRef<uint8_t> Buf) = 0;
+
+  /// What is known to be wrong with the source as a whole, for errors about
+  /// anything read from it ("the core file 'X' is truncated: ..."); none by
+  /// default.
+  virtual std::optional<std::string> knownDamage() const {
+    return std::nullopt;
+  }
 };
+
+/// Reads the first and last byte of every block of \p Map, so that a core
+/// without guest RAM fails before any file is created: a MemoryFault naming
+/// the block.
+llvm::Error checkBlocksReadable(const GuestMemoryMap &Map,
+                                MemorySource &Memory);
+
+/// \p E, with the source's known damage (if any) added in parentheses: the
+/// likely cause of whatever could not be read.
+llvm::Error withKnownDamage(llvm::Error E, const MemorySource &Source);
 
 } // namespace qemudump
 

@@ -12,6 +12,8 @@
 #ifndef QEMUDUMP_X86CPUNOTES_H
 #define QEMUDUMP_X86CPUNOTES_H
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -26,7 +28,7 @@ struct X86Segment {
 
 /// One vCPU, as CPUX86State holds it, with the flags already computed.
 struct X86CpuState {
-  uint32_t CpuIndex = 0; ///< CPUState::cpu_index; the notes' pid is this + 1.
+  uint32_t CpuIndex = 0;  ///< CPUState::cpu_index; the notes' pid is this + 1.
   uint64_t Regs[16] = {}; ///< rax rcx rdx rbx rsp rbp rsi rdi r8..r15
   uint64_t Rip = 0;
   uint64_t Rflags = 0; ///< As cpu_compute_eflags computes it.
@@ -43,7 +45,7 @@ struct X86CpuState {
 /// "QEMU" note per vCPU. \p LongMode selects the x86_64 prstatus layout (QEMU
 /// decides by the first vCPU's long mode).
 void appendX86CpuNotes(std::vector<uint8_t> &Out,
-                       const std::vector<X86CpuState> &Cpus, bool LongMode);
+                       llvm::ArrayRef<X86CpuState> Cpus, bool LongMode);
 
 } // namespace qemudump
 

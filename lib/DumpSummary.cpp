@@ -1,0 +1,50 @@
+//===- DumpSummary.cpp - The line a successful dump ends with -------------===//
+
+#include "qemudump/DumpSummary.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+std::string humanBytes(uint64_t N) {
+  if (N >= (1ULL << 30))
+    return formatv("{0:f2} GiB", double(N) / (1ULL << 30)).str();
+  if (N >= (1ULL << 20))
+    return formatv("{0:f1} MiB", double(N) / (1ULL << 20)).str();
+  if (N >= (1ULL << 10))
+    return formatv("{0:f1} KiB", double(N) / (1ULL << 10)).str();
+  return formatv("{0} bytes", N).str();
+}
+
+std::string DumpSummary::format() const {
+  std::string What = ArchName;
+  if (!ArchNotes.empty())
+    What += ", " + join(ArchNotes.begin(), ArchNotes.end(), "; ");
+  if (KdumpFile)
+    What =
+        formatv("{0}, {1}; {2}", StringRef(KdumpFile->FormatName).lower(),
+                KdumpFile->Form == KdumpForm::Raw ? "raw" : "flattened", What)
+            .str();
+  std::string Memory =
+      formatv("{0} {1}, {2} of guest memory", Blocks,
+              Blocks == 1 ? "block" : "blocks", humanBytes(MemoryBytes))
+          .str();
+  if (!KdumpFile)
+    return formatv("wrote {0} ({1}): {2}, notes: {3}; {4} bytes in {5:f3} s",
+                   File, What, Memory, Notes, FileSize, Seconds)
+        .str();
+  const KdumpStats &S = KdumpFile->Stats;
+  return formatv("wrote {0} ({1}): {2} in {3} pages ({4} zero, {5} "
+                 "compressed, {6} stored as is), notes: {7}, utsname from {8} "
+                 "(release {9}); {10} bytes in {11:f3} s, {12} compression "
+                 "thread{13}",
+                 File, What, Memory, S.Pages, S.ZeroPages, S.CompressedPages,
+                 S.PlainPages, Notes, KdumpFile->UtsSource, KdumpFile->Release,
+                 FileSize, Seconds, S.Threads, S.Threads == 1 ? "" : "s")
+      .str();
+}
+
+} // namespace qemudump

@@ -1,0 +1,210 @@
+//===- GuestKernelInfo.cpp - What the guest's Linux kernel says of itself -===//
+
+#include "qemudump/GuestKernelInfo.h"
+
+#include "qemudump/Notes.h"
+
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <array>
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+StringRef defaultMachine(const Arch &A) {
+  switch (A.Machine) {
+  case ELF::EM_X86_64:
+    return "x86_64";
+  case ELF::EM_386:
+    return "i686";
+  case ELF::EM_AARCH64:
+    return A.isLittleEndian() ? "aarch64" : "aarch64_be";
+  case ELF::EM_S390:
+    return "s390x";
+  case ELF::EM_PPC64:
+    return A.isLittleEndian() ? "ppc64le" : "ppc64";
+  case ELF::EM_RISCV:
+    return A.is64Bit() ? "riscv64" : "riscv32";
+  case ELF::EM_LOONGARCH:
+    return "loongarch64";
+  case ELF::EM_ARM:
+    return "armv7l";
+  }
+  return "unknown";
+}
+
+std::optional<uint64_t> parseHex(StringRef S) {
+  S = S.trim();
+  S.consume_front_insensitive("0x");
+  uint64_t V;
+  if (S.empty() || S.getAsInteger(16, V))
+    return std::nullopt;
+  return V;
+}
+
+/// The NUL-terminated string at the start of \p Field.
+std::string cString(ArrayRef<uint8_t> Field) {
+  StringRef S(reinterpret_cast<const char *>(Field.data()), Field.size());
+  return S.take_until([](char C) { return C == '\0'; }).str();
+}
+
+/// What is known of any guest: Linux, the machine of its arch.
+GuestKernelInfo defaults(const Arch &A) {
+  GuestKernelInfo G;
+  G.Uts.Sysname = "Linux";
+  G.Uts.Nodename = "(none)";
+  G.Uts.Release = "unknown";
+  G.Uts.Version = "unknown";
+  G.Uts.Machine = defaultMachine(A).str();
+  G.Uts.Domainname = "(none)";
+  G.UtsSource = "defaults";
+  return G;
+}
+
+/// phys_base and the release, from VMCOREINFO.
+void takeVmcoreInfoNumbers(const StringMap<std::string> &Info,
+                           GuestKernelInfo &G,
+                           std::vector<std::string> &Warnings) {
+  G.UtsSource = "VMCOREINFO";
+  auto It = Info.find("NUMBER(phys_base)");
+  if (It != Info.end()) {
+    // Signed decimal (QEMU's own kdump writer reads it as hex: a bug).
+    int64_t V;
+    if (StringRef(It->second).trim().getAsInteger(10, V))
+      Warnings.push_back(formatv("VMCOREINFO's NUMBER(phys_base)={0} is not a "
+                                 "decimal number; phys_base is 0",
+                                 It->second)
+                             .str());
+    else
+      G.PhysBase = V;
+  }
+  It = Info.find("OSRELEASE");
+  if (It != Info.end() && !StringRef(It->second).trim().empty())
+    G.Uts.Release = StringRef(It->second).trim().str();
+}
+
+struct UtsAddress {
+  uint64_t Vaddr = 0, Paddr = 0;
+};
+
+/// Where init_uts_ns is: SYMBOL(init_uts_ns), a kernel-image address,
+/// translated to guest-physical. None when VMCOREINFO does not say or the
+/// arch's translation is unknown.
+std::optional<UtsAddress> initUtsNsAddress(const Arch &A,
+                                           const StringMap<std::string> &Info,
+                                           int64_t PhysBase) {
+  auto It = Info.find("SYMBOL(init_uts_ns)");
+  if (It == Info.end())
+    return std::nullopt;
+  std::optional<uint64_t> Vaddr = parseHex(It->second);
+  if (!Vaddr)
+    return std::nullopt;
+  if (A.Machine == ELF::EM_X86_64) {
+    constexpr uint64_t StartKernelMap = 0xffffffff80000000ULL;
+    if (*Vaddr >= StartKernelMap)
+      return UtsAddress{*Vaddr, *Vaddr - StartKernelMap + uint64_t(PhysBase)};
+  } else if (A.Machine == ELF::EM_AARCH64) {
+    It = Info.find("NUMBER(kimage_voffset)");
+    if (It != Info.end())
+      if (std::optional<uint64_t> VOff = parseHex(It->second))
+        return UtsAddress{*Vaddr, *Vaddr - *VOff};
+  }
+  return std::nullopt;
+}
+
+/// The utsname at guest-physical \p At, or why there is none.
+Expected<std::array<std::string, 6>>
+readUtsname(const GuestMemoryMap &Map, MemorySource &Memory, uint64_t At) {
+  constexpr size_t UtsSize = 6 * UtsFieldSize;
+  std::optional<uint64_t> Host = Map.hostAddressOf(At, UtsSize);
+  if (!Host)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("guest-physical {0:x} is not in guest RAM", At).str());
+  std::vector<uint8_t> Buf(UtsSize);
+  if (Error Err = Memory.read(*Host, Buf))
+    return std::move(Err);
+  std::array<std::string, 6> Fields;
+  for (size_t I = 0; I < 6; ++I)
+    Fields[I] = cString(
+        ArrayRef<uint8_t>(Buf).slice(I * UtsFieldSize, UtsFieldSize - 1));
+  if (Fields[0] != "Linux")
+    return createStringError(inconvertibleErrorCode(),
+                             formatv("guest-physical {0:x} holds no utsname "
+                                     "(sysname '{1}')",
+                                     At, Fields[0])
+                                 .str());
+  return Fields;
+}
+
+/// The guest's own fields over the defaults; the release stays VMCOREINFO's.
+void takeUtsname(const std::array<std::string, 6> &Fields, GuestKernelInfo &G,
+                 std::vector<std::string> &Warnings) {
+  if (!Fields[1].empty())
+    G.Uts.Nodename = Fields[1];
+  if (!Fields[2].empty() && Fields[2] != G.Uts.Release)
+    Warnings.push_back(formatv("the guest's init_uts_ns says release '{0}', "
+                               "VMCOREINFO '{1}'; the header has VMCOREINFO's",
+                               Fields[2], G.Uts.Release)
+                           .str());
+  if (!Fields[3].empty())
+    G.Uts.Version = Fields[3];
+  if (!Fields[4].empty())
+    G.Uts.Machine = Fields[4];
+  if (!Fields[5].empty())
+    G.Uts.Domainname = Fields[5];
+  G.UtsSource = "init_uts_ns";
+}
+
+} // namespace
+
+GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
+                                    MemorySource &Memory,
+                                    std::optional<StringRef> VmcoreInfo,
+                                    std::vector<std::string> &Warnings) {
+  GuestKernelInfo G = defaults(A);
+  if (!VmcoreInfo) {
+    Warnings.push_back("no VMCOREINFO from the guest: the kdump header's "
+                       "utsname says only what is known (Linux, the "
+                       "machine), phys_base is 0");
+    return G;
+  }
+  StringMap<std::string> Info = parseVmcoreInfo(*VmcoreInfo);
+  takeVmcoreInfoNumbers(Info, G, Warnings);
+  std::optional<UtsAddress> Uts = initUtsNsAddress(A, Info, G.PhysBase);
+  if (!Uts)
+    return G;
+
+  // uts_namespace.name's offset, or the ones it had before the kernel
+  // exported it.
+  SmallVector<uint64_t, 3> NameOffsets = {0, 4, 8};
+  auto It = Info.find("OFFSET(uts_namespace.name)");
+  uint64_t Off;
+  if (It != Info.end() && !StringRef(It->second).trim().getAsInteger(10, Off))
+    NameOffsets = {Off};
+  std::string Problem;
+  for (uint64_t NameOff : NameOffsets) {
+    Expected<std::array<std::string, 6>> Fields =
+        readUtsname(Map, Memory, Uts->Paddr + NameOff);
+    if (Fields) {
+      takeUtsname(*Fields, G, Warnings);
+      return G;
+    }
+    Problem = toString(Fields.takeError());
+  }
+  Warnings.push_back(formatv("cannot read the guest's init_uts_ns (virtual "
+                             "{0:x}, physical {1:x}): {2}; the kdump header's "
+                             "utsname has the release from VMCOREINFO, the "
+                             "rest filled in",
+                             Uts->Vaddr, Uts->Paddr, Problem)
+                         .str());
+  return G;
+}
+
+} // namespace qemudump

@@ -1,0 +1,61 @@
+//===- NoteSegment.cpp - The notes of one vmcore, and what they hold ------===//
+
+#include "qemudump/NoteSegment.h"
+
+#include "qemudump/Notes.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+void NoteSegment::addX86Cpus(ArrayRef<X86CpuState> List, bool LongLayout) {
+  if (List.empty())
+    return;
+  appendX86CpuNotes(Bytes, List, LongLayout);
+  Cpus += List.size();
+  Kinds.push_back(formatv("{0} vCPU{1} (CORE, QEMU)", List.size(),
+                          List.size() == 1 ? "" : "s")
+                      .str());
+}
+
+Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note) {
+  Expected<std::vector<NoteView>> Parsed = parseNotes(Note, LittleEndian);
+  if (!Parsed)
+    return Parsed.takeError();
+  if (Parsed->size() != 1)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("expected one note, found {0}", Parsed->size()).str());
+  const NoteView &N = Parsed->front();
+  uint64_t Base = Bytes.size();
+  if (N.Name == "VMCOREINFO")
+    VmcoreInfo = VmcoreInfoText{Base + uint64_t(N.Desc.data() - Note.data()),
+                                N.Desc.size()};
+  Bytes.insert(Bytes.end(), Note.begin(), Note.end());
+  Kinds.push_back("VMCOREINFO");
+  return Error::success();
+}
+
+void NoteSegment::finalize() {
+  if (!Bytes.empty())
+    return;
+  Bytes = placeholderNote(LittleEndian);
+  Kinds.push_back("placeholder NONE (no vCPU notes, no VMCOREINFO from the "
+                  "guest)");
+}
+
+std::optional<StringRef> NoteSegment::vmcoreInfoText() const {
+  if (!VmcoreInfo)
+    return std::nullopt;
+  return toStringRef(
+      ArrayRef<uint8_t>(Bytes).slice(VmcoreInfo->Offset, VmcoreInfo->Size));
+}
+
+std::string NoteSegment::describe() const {
+  return join(Kinds.begin(), Kinds.end(), ", ");
+}
+
+} // namespace qemudump

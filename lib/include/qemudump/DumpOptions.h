@@ -1,0 +1,56 @@
+//===- DumpOptions.h - The arguments of `qemu dump-guest-memory` -*- C++
+//-*-===//
+//
+// One table of options drives the parsing, the help text, the syntax line and
+// the unknown-option error. Every check of what the user typed happens here,
+// before QEMU's core is looked at: the ARCH name, the format, the numbers.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_DUMPOPTIONS_H
+#define QEMUDUMP_DUMPOPTIONS_H
+
+#include "qemudump/Arch.h"
+#include "qemudump/KdumpCompression.h"
+#include "qemudump/KdumpWriter.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <optional>
+#include <string>
+
+namespace qemudump {
+
+struct DumpOptions {
+  std::string File;
+  /// The ARCH given, or null: infer it.
+  const Arch *RequestedArch = nullptr;
+  /// --begin/--length: both or neither; Begin + Length does not wrap.
+  std::optional<uint64_t> Begin, Length;
+  /// -f as the user spelled it ("elf" by default).
+  std::string FormatName = "elf";
+  /// Set for the kdump formats.
+  std::optional<KdumpCompression> Kdump;
+  KdumpForm Form = KdumpForm::Raw;
+  /// --threads, only with a kdump format.
+  std::optional<unsigned> Threads;
+  bool CpuNotes = true;
+};
+
+/// Parses the command's arguments: options (-x V, --xx V, --xx=V, `--` ends
+/// them) and the positional FILE [ARCH]. Fails with the message the user sees.
+llvm::Expected<DumpOptions>
+parseDumpOptions(llvm::ArrayRef<llvm::StringRef> Argv);
+
+/// `qemu dump-guest-memory [-b ADDR -l LEN] ... FILE [ARCH]`.
+const std::string &dumpSyntax();
+/// The command's help text, options included.
+const std::string &dumpHelp();
+/// The formats -f takes, for help and error messages.
+std::string formatList();
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_DUMPOPTIONS_H

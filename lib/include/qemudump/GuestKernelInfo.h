@@ -1,0 +1,59 @@
+//===- GuestKernelInfo.h - What the guest's Linux kernel says of itself -*- C++
+//-*-===//
+//
+// The guest kernel's utsname and phys_base, as a kdump file's headers carry
+// them: from its VMCOREINFO text (NUMBER(phys_base), OSRELEASE) and from its
+// own init_uts_ns in guest memory, found through VMCOREINFO's
+// SYMBOL(init_uts_ns) (a kernel-image address, translated with phys_base on
+// x86_64 and kimage_voffset on aarch64). Not format code: any writer that
+// wants to say which kernel the guest ran uses it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_GUESTKERNELINFO_H
+#define QEMUDUMP_GUESTKERNELINFO_H
+
+#include "qemudump/Arch.h"
+#include "qemudump/GuestMemoryMap.h"
+#include "qemudump/MemorySource.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qemudump {
+
+/// The size of each field of struct new_utsname.
+constexpr size_t UtsFieldSize = 65;
+
+/// struct new_utsname: six NUL-terminated strings of at most 64 characters.
+struct Utsname {
+  std::string Sysname, Nodename, Release, Version, Machine, Domainname;
+};
+
+struct GuestKernelInfo {
+  Utsname Uts;
+  int64_t PhysBase = 0;
+  /// Where Uts came from: "init_uts_ns" (the guest's own, read from its
+  /// memory), "VMCOREINFO" (release only; the rest filled in), or
+  /// "defaults" (no VMCOREINFO).
+  std::string UtsSource;
+};
+
+/// The guest kernel's utsname and phys_base from \p VmcoreInfo (the guest's
+/// VMCOREINFO text, if it has one) and the guest's init_uts_ns read from
+/// \p Memory through \p Map. phys_base is NUMBER(phys_base), signed decimal;
+/// release is OSRELEASE. What cannot be known is filled in ("Linux",
+/// "unknown", "(none)", the machine of \p A): no field is ever empty.
+/// Problems become \p Warnings.
+GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
+                                    MemorySource &Memory,
+                                    std::optional<llvm::StringRef> VmcoreInfo,
+                                    std::vector<std::string> &Warnings);
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_GUESTKERNELINFO_H

@@ -1,0 +1,244 @@
+//===- DumpPipeline.cpp - `qemu dump-guest-memory`, step by step ----------===//
+
+#include "DumpPipeline.h"
+
+#include "Progress.h"
+#include "QemuCoreFile.h"
+#include "QemuCpus.h"
+#include "QemuMemoryMap.h"
+#include "QemuSession.h"
+#include "QemuVmcoreInfo.h"
+
+#include "qemudump/ArchChoice.h"
+#include "qemudump/ElfVmcoreWriter.h"
+#include "qemudump/GuestKernelInfo.h"
+#include "qemudump/KdumpWriter.h"
+#include "qemudump/NoteSegment.h"
+#include "qemudump/OutputFile.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+class DumpPipeline {
+public:
+  DumpPipeline(lldb::SBDebugger Debugger, const DumpOptions &O,
+               std::vector<std::string> &Warnings)
+      : Debugger(Debugger), O(O), Warnings(Warnings) {}
+
+  Expected<DumpSummary> run();
+
+private:
+  Error openQemu();
+  Error chooseArch();
+  Error selectRange();
+  void buildNotes();
+  Expected<DumpSummary> write();
+
+  lldb::SBDebugger Debugger;
+  const DumpOptions &O;
+  std::vector<std::string> &Warnings;
+  std::chrono::steady_clock::time_point Start =
+      std::chrono::steady_clock::now();
+
+  std::optional<QemuSession> Session;
+  std::unique_ptr<MemorySource> Source;
+  GuestMemoryMap FullMap; ///< All of guest RAM.
+  GuestMemoryMap Map;     ///< What is dumped.
+  std::string Family;
+  std::optional<X86Cpus> Cpus; ///< x86 targets: the vCPUs, when readable.
+  std::string CpuProblem;      ///< Why they are not.
+  ArchChoice Arch;
+  std::optional<NoteSegment> Notes;
+};
+
+/// The session, QEMU's memory, the guest's RAM; nothing to dump from a
+/// QEMU that ran with dump-guest-core=off.
+Error DumpPipeline::openQemu() {
+  Expected<QemuSession> S = QemuSession::open(Debugger);
+  if (!S)
+    return S.takeError();
+  Session.emplace(std::move(*S));
+  Expected<std::unique_ptr<MemorySource>> M = openQemuMemory(*Session);
+  if (!M)
+    return M.takeError();
+  Source = std::move(*M);
+  Expected<GuestMemory> Memory = readGuestMemory(*Session);
+  if (!Memory)
+    return withKnownDamage(Memory.takeError(), *Source);
+  FullMap = std::move(Memory->Map);
+  return Session->checkDumpGuestCore();
+}
+
+/// The facts QEMU gives (the target, and for x86 its vCPUs, which the notes
+/// need as well), then resolveArch's choice.
+Error DumpPipeline::chooseArch() {
+  TargetFacts Facts;
+  Facts.Family = Family = targetFamily(*Session);
+  if (Family == "x86") {
+    Expected<X86Cpus> C = readX86Cpus(*Session);
+    if (C) {
+      Cpus = std::move(*C);
+      Facts.X86LongMode = Cpus->Cpus.front().longMode();
+    } else {
+      CpuProblem = toString(C.takeError());
+      Facts.X86Problem = CpuProblem;
+    }
+  }
+  if (!O.RequestedArch && Family == "aarch64") {
+    Expected<bool> BigEndian = aarch64BigEndian(*Session);
+    if (BigEndian)
+      Facts.Aarch64BigEndian = *BigEndian;
+    else
+      Facts.Aarch64Problem = toString(BigEndian.takeError());
+  }
+  Expected<ArchChoice> A = resolveArch(O.RequestedArch, Facts);
+  if (!A)
+    return A.takeError();
+  Arch = *A;
+  return Error::success();
+}
+
+/// All of guest RAM, or the part --begin/--length select.
+Error DumpPipeline::selectRange() {
+  if (!O.Begin) {
+    Map = FullMap;
+    return Error::success();
+  }
+  Expected<GuestMemoryMap> Clipped = FullMap.clip(*O.Begin, *O.Length);
+  if (!Clipped)
+    return Clipped.takeError();
+  Map = std::move(*Clipped);
+  return Error::success();
+}
+
+/// In QEMU's order: per-vCPU CORE, per-vCPU QEMU, the guest's note.
+void DumpPipeline::buildNotes() {
+  const qemudump::Arch &A = *Arch.Guest;
+  Notes.emplace(A.isLittleEndian());
+  bool X86Arch = A.Machine == ELF::EM_X86_64 || A.Machine == ELF::EM_386;
+  if (O.CpuNotes && X86Arch && Family == "x86") {
+    if (!Cpus) {
+      Warnings.push_back(formatv("cannot read the vCPUs' registers ({0}); the "
+                                 "vmcore has no vCPU notes",
+                                 CpuProblem)
+                             .str());
+    } else {
+      if (Cpus->Kvm)
+        Warnings.push_back(
+            "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory "
+            "are those of its last synchronization with the kernel and may be "
+            "stale; --no-cpu-notes leaves them out");
+      Warnings.insert(Warnings.end(), Cpus->Problems.begin(),
+                      Cpus->Problems.end());
+      // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
+      // vmcore; the file's own arch in a kdump file, whose readers parse
+      // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
+      // x86_64 file). They differ only for an ARCH given against vCPU 0.
+      bool LongLayout =
+          O.Kdump ? A.Machine == ELF::EM_X86_64 : Cpus->Cpus.front().longMode();
+      Notes->addX86Cpus(Cpus->Cpus, LongLayout);
+    }
+  }
+  if (std::optional<std::vector<uint8_t>> Guest = readGuestNote(
+          *Session, FullMap, A.isLittleEndian(), *Source, Warnings))
+    if (Error E = Notes->addGuestNote(*Guest))
+      Warnings.push_back("the guest's VMCOREINFO note is malformed (" +
+                         toString(std::move(E)) +
+                         "); the vmcore has no VMCOREINFO note");
+  Notes->finalize();
+}
+
+/// The file, by the format's writer; then the summary.
+Expected<DumpSummary> DumpPipeline::write() {
+  const qemudump::Arch &A = *Arch.Guest;
+  DumpSummary Sum;
+  Sum.File = O.File;
+  Sum.ArchName = A.Name.str();
+  if (!Arch.Origin.empty())
+    Sum.ArchNotes.push_back(Arch.Origin);
+  Sum.Blocks = Map.blocks().size();
+  Sum.Notes = Notes->describe();
+
+  KdumpOptions Kdump;
+  ElfClassChoice Class = vmcoreElfClass(A, Map.blocks().back().GuestEnd);
+  if (O.Kdump) {
+    Kdump.Compression = *O.Kdump;
+    Kdump.Form = O.Form;
+    Kdump.Threads = O.Threads.value_or(0);
+    if (Cpus)
+      Kdump.NrCpus = Cpus->Cpus.size();
+    Kdump.Guest = readGuestKernelInfo(A, FullMap, *Source,
+                                      Notes->vmcoreInfoText(), Warnings);
+  } else if (!Class.Why.empty()) {
+    // A kdump file keeps the 32-bit kernel's headers: max_mapnr_64 says how
+    // far RAM goes.
+    Sum.ArchNotes.push_back(Class.Why);
+  }
+
+  Expected<OutputFile> Out = OutputFile::create(O.File);
+  if (!Out)
+    return Out.takeError();
+  DumpProgress Progress(Debugger,
+                        formatv("Dumping guest memory to {0}", O.File),
+                        Map.totalBytes());
+  auto OnProgress = [&](uint64_t Done, uint64_t) {
+    return Progress.update(Done);
+  };
+  if (O.Kdump) {
+    Expected<KdumpStats> Stats =
+        writeKdumpVmcore(*Out, A, Map, *Notes, *Source, Kdump, OnProgress);
+    if (!Stats)
+      return Stats.takeError();
+    Sum.MemoryBytes = Stats->MemoryBytes;
+    Sum.FileSize = Stats->FileSize;
+    Sum.KdumpFile =
+        DumpSummary::Kdump{O.FormatName, O.Form, *Stats, Kdump.Guest.UtsSource,
+                           Kdump.Guest.Uts.Release};
+  } else {
+    Expected<ElfVmcoreStats> Stats = writeElfVmcore(
+        *Out, A, Class.ElfClass, Map, Notes->bytes(), *Source, OnProgress);
+    if (!Stats)
+      return Stats.takeError();
+    Sum.MemoryBytes = Stats->MemoryBytes;
+    Sum.FileSize = Stats->FileSize;
+  }
+  if (Error E = Out->commit())
+    return std::move(E);
+  Sum.Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
+  return Sum;
+}
+
+Expected<DumpSummary> DumpPipeline::run() {
+  if (Error E = openQemu())
+    return std::move(E);
+  if (Error E = chooseArch())
+    return std::move(E);
+  if (Error E = selectRange())
+    return std::move(E);
+  if (Error E = checkBlocksReadable(Map, *Source))
+    return std::move(E);
+  buildNotes();
+  return write();
+}
+
+} // namespace
+
+Expected<DumpSummary> dumpGuestMemory(lldb::SBDebugger Debugger,
+                                      const DumpOptions &Options,
+                                      std::vector<std::string> &Warnings) {
+  return DumpPipeline(Debugger, Options, Warnings).run();
+}
+
+} // namespace qemudump

@@ -1,0 +1,72 @@
+//===- MemoryMapCommand.cpp - `qemu guest-memory-map` ---------------------===//
+
+#include "MemoryMapCommand.h"
+
+#include "CommandReply.h"
+#include "QemuCoreFile.h"
+#include "QemuMemoryMap.h"
+#include "QemuSession.h"
+
+#include "qemudump/DumpSummary.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+std::string table(const GuestMemory &Memory) {
+  std::string Text = "guest RAM blocks:\n"
+                     "target_start     target_end       host_addr        "
+                     "message               count region\n"
+                     "---------------- ---------------- ---------------- "
+                     "--------------------- ----- ------\n";
+  for (const FlatRangeRow &R : Memory.Rows)
+    Text +=
+        formatv("{0:x-16} {1:x-16} {2:x-16} {3,-21} {4,5} {5}\n", R.GuestStart,
+                R.GuestEnd, R.HostAddr, R.Message, R.BlockCount, R.Region)
+            .str();
+  const GuestMemoryMap &Map = Memory.Map;
+  Text += formatv("{0} {1}, {2} of guest RAM\n", Map.blocks().size(),
+                  Map.blocks().size() == 1 ? "block" : "blocks",
+                  humanBytes(Map.totalBytes()))
+              .str();
+  return Text;
+}
+
+Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args) {
+  if (!commandArguments(Args).empty())
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("unexpected arguments; usage: {0}", MemoryMapCommand::syntax())
+            .str());
+  Expected<QemuSession> S = QemuSession::open(Debugger);
+  if (!S)
+    return S.takeError();
+  Expected<std::unique_ptr<MemorySource>> Source = openQemuMemory(*S);
+  if (!Source)
+    return Source.takeError();
+  Expected<GuestMemory> Memory = readGuestMemory(*S);
+  if (!Memory)
+    return withKnownDamage(Memory.takeError(), **Source);
+  return table(*Memory);
+}
+
+} // namespace
+
+const char *MemoryMapCommand::help() {
+  return "Print the guest's RAM blocks as `qemu dump-guest-memory` will dump "
+         "them: each RAM flat range of QEMU's memory map, its QEMU (host) "
+         "address, and whether it starts a block or joins the previous one.";
+}
+
+const char *MemoryMapCommand::syntax() { return "qemu guest-memory-map"; }
+
+bool MemoryMapCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
+                                 lldb::SBCommandReturnObject &Result) {
+  return reply(Result, memoryMap(Debugger, Args));
+}
+
+} // namespace qemudump

@@ -1,0 +1,267 @@
+//===- QemuCpus.cpp - QEMU's vCPUs: the target, registers, endianness -----===//
+
+#include "QemuCpus.h"
+
+#include "TypeLayout.h"
+
+#include "qemudump/X86Flags.h"
+
+#include "lldb/API/SBType.h"
+#include "lldb/API/SBTypeEnumMember.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+constexpr unsigned MaxCpus = 4096;
+
+/// The vCPU list's head, `cpus_queue` (8.2 and later) or `cpus`.
+lldb::SBValue cpuList(const QemuSession &S) {
+  lldb::SBValue List = S.global("cpus_queue");
+  if (!List.IsValid())
+    List = S.global("cpus");
+  return List;
+}
+
+/// Which lazy-flags semantics the CCOp enumerators say: 7 for QEMU 7.2's
+/// (CC_OP_CLR), 10 for 10.0's (no CLR, the sized CC_OP_POPCNT*__: POPCNT
+/// then tests CC_DST, not CC_SRC), 0 for any other set, whose semantics are
+/// unchecked.
+int ccScheme(lldb::SBTypeEnumMemberList Members) {
+  bool HasClr = false, HasPopcntQ = false;
+  for (uint32_t I = 0; I < Members.GetSize(); ++I) {
+    const char *N = Members.GetTypeEnumMemberAtIndex(I).GetName();
+    StringRef Name = N ? N : "";
+    HasClr |= Name == "CC_OP_CLR";
+    HasPopcntQ |= Name == "CC_OP_POPCNTQ__";
+  }
+  if (HasClr && !HasPopcntQ)
+    return 7;
+  if (!HasClr && HasPopcntQ)
+    return 10;
+  return 0;
+}
+
+/// The CCOp enumerator named for \p Value, or "".
+std::string ccOpName(lldb::SBTypeEnumMemberList Members, uint64_t Value) {
+  for (uint32_t I = 0; I < Members.GetSize(); ++I) {
+    lldb::SBTypeEnumMember M = Members.GetTypeEnumMemberAtIndex(I);
+    if (M.GetValueAsUnsigned() == Value && M.GetName())
+      return M.GetName();
+  }
+  return "";
+}
+
+X86Segment readSegment(ValueReader &R, lldb::SBValue S, StringRef Path) {
+  X86Segment Seg;
+  auto Field = [&](const char *Name) {
+    return R.u64(R.member(S, Name, Path), Twine(Path) + "." + Name);
+  };
+  Seg.Selector = Field("selector");
+  Seg.Base = Field("base");
+  Seg.Limit = Field("limit");
+  Seg.Flags = Field("flags");
+  return Seg;
+}
+
+/// Reads the x86 vCPUs of one QEMU.
+class X86CpuReader {
+public:
+  X86CpuReader(const QemuSession &S, lldb::SBType CpuType)
+      : S(S), R(S.reader()), CpuType(CpuType),
+        CcOps(S.target().FindFirstType("CCOp").GetEnumMembers()),
+        Scheme(ccScheme(CcOps)) {}
+
+  Expected<X86Cpus> read(uint64_t First);
+
+private:
+  X86CpuState registers(lldb::SBValue Env, lldb::SBValue Cpu);
+  Error computeFlags(lldb::SBValue Env, X86CpuState &State, X86Cpus &Out);
+  Error cpuError(unsigned N, uint64_t Addr);
+
+  const QemuSession &S;
+  ValueReader R;
+  lldb::SBType CpuType;
+  lldb::SBTypeEnumMemberList CcOps;
+  int Scheme;
+};
+
+Error X86CpuReader::cpuError(unsigned N, uint64_t Addr) {
+  const ValueReader::Failure &F = *R.failure();
+  return corruptError(
+      formatv("cannot read vCPU {0} at {1:x}: {2}", N, Addr, F.Path));
+}
+
+X86CpuState X86CpuReader::registers(lldb::SBValue Env, lldb::SBValue Cpu) {
+  auto Field = [&](const char *Name) {
+    return R.u64(R.member(Env, Name, "CPUX86State"),
+                 Twine("CPUX86State.") + Name);
+  };
+  auto Array = [&](const char *Name, uint64_t *Out, uint32_t N) {
+    lldb::SBValue A = R.member(Env, Name, "CPUX86State");
+    for (uint32_t I = 0; I < N; ++I)
+      Out[I] = R.u64(R.element(A, I), formatv("CPUX86State.{0}[{1}]", Name, I));
+  };
+  X86CpuState St;
+  St.CpuIndex =
+      R.u64(R.member(Cpu, "cpu_index", "CPUState"), "CPUState.cpu_index");
+  Array("regs", St.Regs, 16);
+  St.Rip = Field("eip");
+  St.Hflags = Field("hflags");
+  lldb::SBValue Segs = R.member(Env, "segs", "CPUX86State");
+  for (uint32_t I = 0; I < 6; ++I)
+    St.Segs[I] = readSegment(R, R.element(Segs, I), "CPUX86State.segs");
+  St.Ldt =
+      readSegment(R, R.member(Env, "ldt", "CPUX86State"), "CPUX86State.ldt");
+  St.Tr = readSegment(R, R.member(Env, "tr", "CPUX86State"), "CPUX86State.tr");
+  St.Gdt =
+      readSegment(R, R.member(Env, "gdt", "CPUX86State"), "CPUX86State.gdt");
+  St.Idt =
+      readSegment(R, R.member(Env, "idt", "CPUX86State"), "CPUX86State.idt");
+  Array("cr", St.Cr, 5);
+  if (R.optionalMember(Env, "kernelgsbase").IsValid())
+    St.KernelGsBase = Field("kernelgsbase");
+  return St;
+}
+
+/// TCG keeps the arithmetic flags lazily in cc_*: eflags recomputed as
+/// cpu_compute_eflags does. cc_op is a CCOp or a plain integer (7.2): its
+/// enumerator's name says how.
+Error X86CpuReader::computeFlags(lldb::SBValue Env, X86CpuState &St,
+                                 X86Cpus &Out) {
+  auto Field = [&](const char *Name) {
+    return R.u64(R.member(Env, Name, "CPUX86State"),
+                 Twine("CPUX86State.") + Name);
+  };
+  X86CcState Cc;
+  Cc.Eflags = Field("eflags");
+  Cc.CcDst = Field("cc_dst");
+  Cc.CcSrc = Field("cc_src");
+  Cc.CcSrc2 = Field("cc_src2");
+  Cc.Df = int32_t(Field("df"));
+  uint64_t Op = Field("cc_op");
+  if (!R.ok())
+    return Error::success(); // the caller reports the failure
+  std::string OpName = ccOpName(CcOps, Op);
+  Cc.CcOp = OpName;
+  Cc.QemuMajor = Scheme;
+  if (Scheme == 0) {
+    St.Rflags = uint32_t(Cc.Eflags | (Cc.Df < 0 ? 0x400 : 0));
+    Out.Problems.push_back(
+        formatv("vCPU {0}: this QEMU's lazy-flags scheme (CCOp) is not one "
+                "qemudump knows, so its arithmetic flags are env->eflags as "
+                "is (complete unless the vCPU was executing guest code)",
+                St.CpuIndex)
+            .str());
+    return Error::success();
+  }
+  Expected<uint64_t> Flags = x86ComputeEflags(Cc);
+  if (!Flags)
+    return corruptError(formatv("vCPU {0}: cc_op {1} ({2}): {3}", St.CpuIndex,
+                                Op, OpName.empty() ? "not a CCOp" : OpName,
+                                toString(Flags.takeError())));
+  St.Rflags = *Flags;
+  return Error::success();
+}
+
+Expected<X86Cpus> X86CpuReader::read(uint64_t Cpu) {
+  X86Cpus Out;
+  lldb::SBValue Kvm = S.global("kvm_allowed");
+  Out.Kvm = Kvm.IsValid() && S.reader().u64(Kvm, "kvm_allowed") != 0;
+  for (unsigned N = 0; Cpu != 0; ++N) {
+    if (N == MaxCpus)
+      return corruptError(formatv(
+          "the vCPU list has more than {0} entries (a cycle?)", MaxCpus));
+    lldb::SBValue X86 = R.at(Cpu, CpuType, "X86CPU");
+    lldb::SBValue CS = R.member(X86, "parent_obj", "X86CPU");
+    lldb::SBValue Env = R.member(X86, "env", "X86CPU");
+    X86CpuState St = registers(Env, CS);
+    if (Error E = computeFlags(Env, St, Out))
+      return std::move(E);
+    if (!R.ok())
+      return cpuError(N, Cpu);
+    Out.Cpus.push_back(St);
+    lldb::SBValue Node = R.member(CS, "node", "CPUState");
+    Cpu = R.u64(R.member(Node, "tqe_next", "CPUState.node"),
+                "CPUState.node.tqe_next");
+    if (!R.ok())
+      return corruptError(
+          formatv("cannot follow the vCPU list after vCPU {0}", N));
+  }
+  if (Out.Cpus.empty())
+    return createStringError(inconvertibleErrorCode(),
+                             "QEMU's vCPU list is empty");
+  return Out;
+}
+
+} // namespace
+
+std::string targetFamily(const QemuSession &S) {
+  if (S.target().FindFirstType("X86CPU").IsValid())
+    return "x86";
+  std::string Exe = S.exeName();
+  StringRef Name = Exe;
+  if (!Name.consume_front("qemu-system-"))
+    return "";
+  return Name.str();
+}
+
+namespace {
+
+/// The first vCPU of the list, and its type (\p TypeName, laid out first).
+struct FirstCpu {
+  lldb::SBType Type;
+  uint64_t Addr = 0; ///< 0: the list is empty or unreadable.
+};
+
+Expected<FirstCpu> firstCpu(const QemuSession &S, const char *TypeName) {
+  lldb::SBValue List = cpuList(S);
+  completeLayout(S.target(), TypeName);
+  FirstCpu F;
+  F.Type = S.target().FindFirstType(TypeName);
+  if (!List.IsValid() || !F.Type.IsValid())
+    return createStringError(inconvertibleErrorCode(),
+                             formatv("QEMU's debug info has no vCPU list (cpus "
+                                     "or cpus_queue) or no {0} type",
+                                     TypeName)
+                                 .str());
+  ValueReader R = S.reader();
+  F.Addr = R.u64(R.optionalMember(List, "tqh_first"), "tqh_first");
+  if (!R.ok())
+    F.Addr = 0;
+  return F;
+}
+
+} // namespace
+
+Expected<X86Cpus> readX86Cpus(const QemuSession &S) {
+  Expected<FirstCpu> First = firstCpu(S, "X86CPU");
+  if (!First)
+    return First.takeError();
+  return X86CpuReader(S, First->Type).read(First->Addr);
+}
+
+Expected<bool> aarch64BigEndian(const QemuSession &S) {
+  Expected<FirstCpu> First = firstCpu(S, "ARMCPU");
+  if (!First)
+    return First.takeError();
+  if (First->Addr == 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "QEMU's vCPU list is empty or unreadable");
+  ValueReader R = S.reader();
+  lldb::SBValue Sctlr = R.at(First->Addr, First->Type, "ARMCPU")
+                            .GetValueForExpressionPath(".env.cp15.sctlr_el[1]");
+  uint64_t V = R.u64(Sctlr, "env.cp15.sctlr_el[1]");
+  if (!R.ok())
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot read vCPU 0's env.cp15.sctlr_el[1]");
+  constexpr uint64_t SctlrEE = 1u << 25;
+  return (V & SctlrEE) != 0;
+}
+
+} // namespace qemudump

@@ -1,0 +1,47 @@
+//===- QemuMemoryMap.h - The guest's RAM from QEMU's flat view --*- C++ -*-===//
+//
+// Walks address_space_memory.current_map (a FlatView: `nr` FlatRanges, each
+// a part of a MemoryRegion at a guest-physical range) and keeps what QEMU's
+// own dump keeps (system/memory_mapping.c): RAM, ROM included, but not RAM
+// devices nor non-volatile memory; each range's host address is its
+// RAMBlock's host pointer plus its offset in the region (aliases followed).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
+#define QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
+
+#include "QemuSession.h"
+
+#include "qemudump/GuestMemoryMap.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace qemudump {
+
+/// One RAM flat range as `qemu guest-memory-map` shows it.
+struct FlatRangeRow {
+  uint64_t GuestStart = 0;
+  uint64_t GuestEnd = 0;
+  uint64_t HostAddr = 0;
+  std::string Region;    ///< The MemoryRegion's name.
+  std::string Message;   ///< "added", "joined", or why it is skipped.
+  size_t BlockCount = 0; ///< Blocks in the map after this range.
+};
+
+struct GuestMemory {
+  GuestMemoryMap Map;
+  std::vector<FlatRangeRow> Rows;
+};
+
+/// The guest's RAM. Fails when the flat view cannot be read, is implausible
+/// (NULL pointers, absurd counts, descending ranges, alias cycles), or holds
+/// no RAM.
+llvm::Expected<GuestMemory> readGuestMemory(const QemuSession &S);
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H

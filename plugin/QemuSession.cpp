@@ -1,0 +1,118 @@
+//===- QemuSession.cpp - The QEMU that LLDB has loaded --------------------===//
+
+#include "QemuSession.h"
+
+#include "lldb/API/SBError.h"
+#include "lldb/API/SBFileSpec.h"
+#include "lldb/API/SBSymbol.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+Error sessionError(const Twine &Message) {
+  return createStringError(inconvertibleErrorCode(), Message.str());
+}
+
+Error checkProcessState(lldb::SBProcess Process) {
+  lldb::StateType State = Process.GetState();
+  if (State == lldb::eStateRunning || State == lldb::eStateStepping ||
+      State == lldb::eStateLaunching || State == lldb::eStateAttaching)
+    return sessionError(
+        "the process is running: stop it first (`process interrupt`)");
+  if (State == lldb::eStateExited || State == lldb::eStateDetached ||
+      State == lldb::eStateInvalid || State == lldb::eStateUnloaded)
+    return sessionError("the process is gone (exited or detached): load a "
+                        "core of QEMU or attach to a running QEMU");
+  return Error::success();
+}
+
+/// Why \p Exe, which has no typed address_space_memory, cannot be read.
+Error noDebugInfo(lldb::SBModule Exe, StringRef Name) {
+  const char *Remedy =
+      "load the QEMU binary with debug info, e.g. install its -dbgsym "
+      "package or build QEMU with --enable-debug-info, and make sure it is "
+      "the build that wrote the core";
+  if (Exe.FindSymbol("address_space_memory").IsValid())
+    return sessionError(formatv("'{0}' is QEMU but has no debug info (it has "
+                                "the symbol 'address_space_memory' but no "
+                                "type for it): {1}",
+                                Name, Remedy));
+  if (Name.starts_with("qemu"))
+    return sessionError(formatv("'{0}' has no debug info (no "
+                                "'address_space_memory' in it): {1}",
+                                Name, Remedy));
+  return sessionError(formatv("'{0}' does not look like QEMU: it has no "
+                              "'address_space_memory'; load qemu-system-* "
+                              "(with debug info) and a core of it",
+                              Name));
+}
+
+} // namespace
+
+Expected<QemuSession> QemuSession::open(lldb::SBDebugger Debugger) {
+  lldb::SBTarget Target = Debugger.GetSelectedTarget();
+  if (!Target.IsValid())
+    return sessionError("no target: load QEMU and its core first, e.g. "
+                        "`lldb qemu-system-x86_64 -c core` or `target create "
+                        "qemu-system-x86_64 --core core`");
+  lldb::SBProcess Process = Target.GetProcess();
+  if (!Process.IsValid())
+    return sessionError("the target has no process: load QEMU's core "
+                        "(`target create --core core qemu-system-x86_64`) or "
+                        "attach to a running QEMU (`process attach -p PID`)");
+  if (Error E = checkProcessState(Process))
+    return std::move(E);
+
+  lldb::SBModule Exe = Target.FindModule(Target.GetExecutable());
+  if (!Exe.IsValid())
+    Exe = Target.GetModuleAtIndex(0);
+  lldb::SBValue AS =
+      Exe.FindFirstGlobalVariable(Target, "address_space_memory");
+  if (!AS.IsValid())
+    AS = Target.FindFirstGlobalVariable("address_space_memory");
+  if (!AS.IsValid()) {
+    const char *Name = Exe.GetFileSpec().GetFilename();
+    return noDebugInfo(Exe, Name ? Name : "the executable");
+  }
+
+  QemuSession S(Target, Process, Exe, AS);
+  S.LittleEndian = Target.GetByteOrder() != lldb::eByteOrderBig;
+  return S;
+}
+
+std::string QemuSession::exeName() const {
+  lldb::SBModule M = Exe;
+  const char *Name = M.GetFileSpec().GetFilename();
+  return Name ? Name : "";
+}
+
+lldb::SBValue QemuSession::global(const char *Name) const {
+  lldb::SBModule M = Exe; // SB objects are handles; their methods are not const
+  lldb::SBTarget T = Target;
+  return M.FindFirstGlobalVariable(T, Name);
+}
+
+Error QemuSession::checkDumpGuestCore() const {
+  lldb::SBValue Machine = global("current_machine");
+  if (!Machine.IsValid())
+    return Error::success(); // Cannot tell; the reads will.
+  lldb::SBValue Flag =
+      Machine.Dereference().GetChildMemberWithName("dump_guest_core");
+  lldb::SBError E;
+  uint64_t On = Flag.GetValueAsUnsigned(E, 1);
+  if (!Flag.IsValid() || E.Fail() || On)
+    return Error::success();
+  return sessionError(
+      "QEMU ran with -machine dump-guest-core=off, so its core holds none of "
+      "the guest's RAM: nothing can be dumped from it. Run QEMU with "
+      "dump-guest-core=on (the default) to get guest memory in its cores, or "
+      "use QEMU's own dump-guest-memory while the guest is alive");
+}
+
+} // namespace qemudump

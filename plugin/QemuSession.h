@@ -1,0 +1,67 @@
+//===- QemuSession.h - The QEMU that LLDB has loaded ------------*- C++ -*-===//
+//
+// The debugger's selected target, checked to be a QEMU with its debug info
+// and a stopped process (a core, or a live QEMU): the starting point of every
+// `qemu` command. Holds what the readers of QEMU's structures need: the
+// target, the process, QEMU's executable module and its globals.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_PLUGIN_QEMUSESSION_H
+#define QEMUDUMP_PLUGIN_QEMUSESSION_H
+
+#include "ValueReader.h"
+
+#include "lldb/API/SBDebugger.h"
+#include "lldb/API/SBModule.h"
+#include "lldb/API/SBProcess.h"
+#include "lldb/API/SBTarget.h"
+#include "lldb/API/SBValue.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace qemudump {
+
+class QemuSession {
+public:
+  /// Fails, naming the remedy, when there is no target, no process, a
+  /// running or exited one, or an executable that is not QEMU or has no
+  /// debug info.
+  static llvm::Expected<QemuSession> open(lldb::SBDebugger Debugger);
+
+  lldb::SBTarget target() const { return Target; }
+  lldb::SBProcess process() const { return Process; }
+  /// QEMU's executable.
+  lldb::SBModule exe() const { return Exe; }
+  /// The executable's file name ("qemu-system-x86_64"), or "" if unknown.
+  std::string exeName() const;
+  /// QEMU's byte order (the host's).
+  bool littleEndian() const { return LittleEndian; }
+  /// A fresh reader of QEMU's structures.
+  ValueReader reader() const { return ValueReader(Target, LittleEndian); }
+
+  /// The global \p Name of QEMU's executable (invalid when absent).
+  lldb::SBValue global(const char *Name) const;
+  lldb::SBValue addressSpaceMemory() const { return AddressSpaceMemory; }
+
+  /// Fails when QEMU ran with -machine dump-guest-core=off
+  /// (current_machine->dump_guest_core false): its core has no guest RAM.
+  llvm::Error checkDumpGuestCore() const;
+
+private:
+  QemuSession(lldb::SBTarget T, lldb::SBProcess P, lldb::SBModule M,
+              lldb::SBValue AS)
+      : Target(T), Process(P), Exe(M), AddressSpaceMemory(AS) {}
+
+  lldb::SBTarget Target;
+  lldb::SBProcess Process;
+  lldb::SBModule Exe;
+  lldb::SBValue AddressSpaceMemory;
+  bool LittleEndian = true;
+};
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_PLUGIN_QEMUSESSION_H

@@ -1,0 +1,143 @@
+//===- ArchChoiceTest.cpp - The ARCH policy, from facts to a choice -------===//
+
+#include "qemudump/ArchChoice.h"
+
+#include "TestUtil.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+
+#include "gtest/gtest.h"
+
+using namespace llvm;
+using namespace qemudump;
+
+namespace {
+
+const Arch *named(StringRef Name) { return &cantFail(parseArch(Name)); }
+
+TargetFacts x86(std::optional<bool> LongMode, std::string Problem = "") {
+  TargetFacts F;
+  F.Family = "x86";
+  F.X86LongMode = LongMode;
+  F.X86Problem = std::move(Problem);
+  return F;
+}
+
+TEST(ArchChoiceTest, X86IsInferredFromVcpu0AsQemuDoes) {
+  Expected<ArchChoice> C = resolveArch(nullptr, x86(true));
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "X86_64");
+  EXPECT_EQ(C->Origin, "inferred: vCPU 0 is in long mode");
+  C = resolveArch(nullptr, x86(false));
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "386");
+  EXPECT_EQ(C->Origin, "inferred: vCPU 0 is not in long mode");
+}
+
+TEST(ArchChoiceTest, X86WithoutReadableVcpusAsksForArch) {
+  EXPECT_EQ(errorOf(resolveArch(nullptr, x86(std::nullopt, "QEMU's vCPU "
+                                                           "list is empty"))),
+            "cannot infer ARCH: QEMU's vCPU list is empty; give ARCH (X86_64 "
+            "or 386)");
+}
+
+TEST(ArchChoiceTest, AGivenArchMustFitTheTarget) {
+  Expected<ArchChoice> C = resolveArch(named("386"), x86(true));
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "386"); // given against vCPU 0: the user's word
+  EXPECT_EQ(C->Origin, "");
+  EXPECT_EQ(errorOf(resolveArch(named("aarch64-le"), x86(true))),
+            "ARCH aarch64-le does not match this QEMU, whose target is x86: "
+            "use X86_64 or 386, or leave ARCH out");
+  TargetFacts Ppc;
+  Ppc.Family = "ppc64";
+  EXPECT_EQ(errorOf(resolveArch(named("s390"), Ppc)),
+            "ARCH s390 does not match this QEMU, whose target is ppc64: use "
+            "ppc64-le or ppc64-be, or leave ARCH out");
+  // An unknown family takes any ARCH.
+  TargetFacts Unknown;
+  C = resolveArch(named("riscv32"), Unknown);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "riscv32");
+}
+
+TEST(ArchChoiceTest, Aarch64EndiannessFromSctlrEl1) {
+  TargetFacts F;
+  F.Family = "aarch64";
+  F.Aarch64BigEndian = true;
+  Expected<ArchChoice> C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "aarch64-be");
+  EXPECT_EQ(C->Origin, "inferred: vCPU 0's SCTLR_EL1.EE is set");
+  F.Aarch64BigEndian = false;
+  C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "aarch64-le");
+  EXPECT_EQ(C->Origin, "inferred: vCPU 0's SCTLR_EL1.EE is clear");
+  // Unreadable: little-endian by the binary's name, saying why.
+  F.Aarch64BigEndian.reset();
+  F.Aarch64Problem = "cannot read vCPU 0's env.cp15.sctlr_el[1]";
+  C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "aarch64-le");
+  EXPECT_EQ(C->Origin, "inferred from qemu-system-aarch64; little-endian "
+                       "assumed, give ARCH otherwise (cannot read vCPU 0's "
+                       "env.cp15.sctlr_el[1])");
+}
+
+TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
+  struct {
+    const char *Family, *Arch;
+    bool Assumed;
+  } Cases[] = {{"ppc64", "ppc64-le", true},
+               {"s390x", "s390", false},
+               {"riscv64", "riscv64", false},
+               {"riscv32", "riscv32", false},
+               {"loongarch64", "loongarch64", false},
+               {"arm", "arm", false},
+               {"x86_64", "X86_64", true},
+               {"i386", "X86_64", true}};
+  for (const auto &Case : Cases) {
+    SCOPED_TRACE(Case.Family);
+    TargetFacts F;
+    F.Family = Case.Family;
+    Expected<ArchChoice> C = resolveArch(nullptr, F);
+    ASSERT_TRUE(succeeded(C));
+    EXPECT_EQ(C->Guest->Name, Case.Arch);
+    EXPECT_EQ(
+        C->Origin,
+        (Twine("inferred from qemu-system-") + Case.Family +
+         (Case.Assumed ? "; little-endian assumed, give ARCH otherwise" : ""))
+            .str());
+  }
+}
+
+TEST(ArchChoiceTest, UnknownProgramsNeedArch) {
+  EXPECT_EQ(errorOf(resolveArch(nullptr, TargetFacts())),
+            "cannot infer ARCH for this program (no X86CPU type and not named "
+            "qemu-system-*): give ARCH, one of " +
+                archNameList());
+  TargetFacts Mips;
+  Mips.Family = "mips";
+  EXPECT_THAT(errorOf(resolveArch(nullptr, Mips)),
+              testing::HasSubstr("cannot infer ARCH"));
+}
+
+TEST(ArchChoiceTest, ElfClassIsWidenedOnlyFor386AboveFourGiB) {
+  const Arch &I386 = *named("386");
+  ElfClassChoice C = vmcoreElfClass(I386, 1ULL << 32);
+  EXPECT_EQ(C.ElfClass, ELF::ELFCLASS32);
+  EXPECT_EQ(C.Why, "");
+  C = vmcoreElfClass(I386, (1ULL << 32) + 1);
+  EXPECT_EQ(C.ElfClass, ELF::ELFCLASS64);
+  EXPECT_EQ(C.Why, "ELF64: guest RAM above 4 GiB");
+  // Other 32-bit guests are not widened (QEMU does not either): the ELF
+  // writer then refuses what ELF32 cannot describe.
+  C = vmcoreElfClass(*named("arm"), 1ULL << 40);
+  EXPECT_EQ(C.ElfClass, ELF::ELFCLASS32);
+  C = vmcoreElfClass(*named("X86_64"), 1ULL << 40);
+  EXPECT_EQ(C.ElfClass, ELF::ELFCLASS64);
+  EXPECT_EQ(C.Why, "");
+}
+
+} // namespace
