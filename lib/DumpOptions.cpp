@@ -145,6 +145,25 @@ const OptionSpec Options[] = {
        O.CpuNotes = false;
        return Error::success();
      }},
+    {"", "--vmcoreinfo", "SOURCE", false,
+     [] {
+       return std::string(
+           "where the VMCOREINFO note comes from: auto (the default: QEMU's "
+           "vmcoreinfo device, or else found in guest RAM, where the guest's "
+           "kernel keeps it), device, scan (guest RAM only), none, or a FILE "
+           "holding the note or its text (KEY=VALUE lines).");
+     },
+     [](DumpOptions &O, StringRef, StringRef V) -> Error {
+       std::string L = V.lower();
+       O.VmcoreInfo = L == "auto"     ? VmcoreInfoSource::Auto
+                      : L == "device" ? VmcoreInfoSource::Device
+                      : L == "scan"   ? VmcoreInfoSource::Scan
+                      : L == "none"   ? VmcoreInfoSource::None
+                                      : VmcoreInfoSource::File;
+       if (O.VmcoreInfo == VmcoreInfoSource::File)
+         O.VmcoreInfoFile = V.str();
+       return Error::success();
+     }},
 };
 
 std::string optionList() {
@@ -257,7 +276,8 @@ const std::string &dumpHelp() {
         "; without it, it is inferred from QEMU's target and vCPU state. The "
         "vmcore holds the vCPUs' registers (x86: CORE/NT_PRSTATUS and QEMU "
         "notes, as QEMU's own dump writes them) and the guest's VMCOREINFO "
-        "note when the guest has one (QEMU ran with -device vmcoreinfo).\n"
+        "note when the guest has one (from QEMU's vmcoreinfo device, or "
+        "found in guest RAM: see --vmcoreinfo).\n"
         "\n\nOptions (numbers in decimal or 0x-hex):";
     // One entry per group of options, with the help of its first.
     for (size_t I = 0; I < std::size(Options); ++I) {

@@ -3,6 +3,7 @@
 #include "qemudump/ElfVmcoreWriter.h"
 
 #include "qemudump/MemoryFault.h"
+#include "qemudump/NoteSegment.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
@@ -30,28 +31,35 @@ template <class ELFT> class ElfVmcoreWriter {
 
 public:
   ElfVmcoreWriter(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-                  ArrayRef<uint8_t> Notes, MemorySource &Memory,
-                  ProgressFn Progress)
+                  VmcoreNotes &Notes, MemorySource &Memory, ProgressFn Progress)
       : Out(Out), A(A), Map(Map), Notes(Notes), Memory(Memory),
         Progress(Progress) {}
 
   Expected<ElfVmcoreStats> write();
 
 private:
+  /// Where everything goes: headers, the notes' room, the blocks.
+  struct Layout {
+    uint64_t PhNum = 0;
+    bool XNum = false;
+    uint64_t NotesOffset = 0;
+    uint64_t DataOffset = 0;
+  };
+  Expected<Layout> layOut() const;
   Error checkFits(uint64_t Value, const char *What) const;
-  Error writeHeaders(uint64_t PhNum, uint64_t DataOffset);
+  std::vector<uint8_t> headers(const Layout &L, ArrayRef<uint8_t> NoteBytes);
   Error copyBlock(const MemoryBlock &B, std::vector<uint8_t> &Buffer,
                   uint64_t &Done, uint64_t Total);
 
-  template <class T> Error writeStruct(const T &Value) {
-    return Out.write(ArrayRef<uint8_t>(
-        reinterpret_cast<const uint8_t *>(&Value), sizeof(T)));
+  template <class T> static void append(std::vector<uint8_t> &Out, const T &V) {
+    const uint8_t *P = reinterpret_cast<const uint8_t *>(&V);
+    Out.insert(Out.end(), P, P + sizeof(T));
   }
 
   OutputFile &Out;
   const Arch &A;
   const GuestMemoryMap &Map;
-  ArrayRef<uint8_t> Notes;
+  VmcoreNotes &Notes;
   MemorySource &Memory;
   ProgressFn Progress;
 };
@@ -69,11 +77,11 @@ Error ElfVmcoreWriter<ELFT>::checkFits(uint64_t Value, const char *What) const {
 }
 
 template <class ELFT>
-Error ElfVmcoreWriter<ELFT>::writeHeaders(uint64_t PhNum, uint64_t DataOffset) {
-  bool XNum = PhNum >= PnXNum;
+std::vector<uint8_t>
+ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
+  std::vector<uint8_t> B;
   uint64_t PhOff = sizeof(Ehdr);
-  uint64_t ShOff = PhOff + PhNum * sizeof(Phdr);
-  uint64_t NotesOffset = ShOff + (XNum ? sizeof(Shdr) : 0);
+  uint64_t ShOff = PhOff + L.PhNum * sizeof(Phdr);
 
   Ehdr E;
   std::memset(&E, 0, sizeof(E));
@@ -88,52 +96,45 @@ Error ElfVmcoreWriter<ELFT>::writeHeaders(uint64_t PhNum, uint64_t DataOffset) {
   E.e_phoff = PhOff;
   E.e_ehsize = sizeof(Ehdr);
   E.e_phentsize = sizeof(Phdr);
-  E.e_phnum = XNum ? uint16_t(PnXNum) : uint16_t(PhNum);
-  if (XNum) {
+  E.e_phnum = L.XNum ? uint16_t(PnXNum) : uint16_t(L.PhNum);
+  if (L.XNum) {
     E.e_shoff = ShOff;
     E.e_shentsize = sizeof(Shdr);
     E.e_shnum = 1;
     E.e_shstrndx = ELF::SHN_UNDEF;
   }
-  if (Error Err = writeStruct(E))
-    return Err;
+  append(B, E);
 
   Phdr P;
   std::memset(&P, 0, sizeof(P));
   P.p_type = ELF::PT_NOTE;
-  P.p_offset = NotesOffset;
-  P.p_filesz = Notes.size();
-  P.p_memsz = Notes.size();
-  if (Error Err = writeStruct(P))
-    return Err;
+  P.p_offset = L.NotesOffset;
+  P.p_filesz = NoteBytes.size();
+  P.p_memsz = NoteBytes.size();
+  append(B, P);
 
-  uint64_t Offset = DataOffset;
-  for (const MemoryBlock &B : Map.blocks()) {
+  uint64_t Offset = L.DataOffset;
+  for (const MemoryBlock &Blk : Map.blocks()) {
     std::memset(&P, 0, sizeof(P));
     P.p_type = ELF::PT_LOAD;
     P.p_offset = Offset;
-    P.p_vaddr = B.GuestStart;
-    P.p_paddr = B.GuestStart;
-    P.p_filesz = B.size();
-    P.p_memsz = B.size();
-    if (Error Err = writeStruct(P))
-      return Err;
-    Offset += B.size();
+    P.p_vaddr = Blk.GuestStart;
+    P.p_paddr = Blk.GuestStart;
+    P.p_filesz = Blk.size();
+    P.p_memsz = Blk.size();
+    append(B, P);
+    Offset += Blk.size();
   }
 
-  if (XNum) {
+  if (L.XNum) {
     Shdr S;
     std::memset(&S, 0, sizeof(S));
     S.sh_type = ELF::SHT_NULL;
-    S.sh_info = PhNum;
-    if (Error Err = writeStruct(S))
-      return Err;
+    S.sh_info = L.PhNum;
+    append(B, S);
   }
-
-  if (Error Err = Out.write(Notes))
-    return Err;
-  Out.skip(DataOffset - Out.offset());
-  return Error::success();
+  B.insert(B.end(), NoteBytes.begin(), NoteBytes.end());
+  return B;
 }
 
 template <class ELFT>
@@ -167,38 +168,57 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
   return Error::success();
 }
 
-template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
-  if (Notes.empty())
-    return createStringError(inconvertibleErrorCode(),
-                             "internal error: the note segment is empty");
-  uint64_t PhNum = 1 + Map.blocks().size();
-  if (PhNum > std::numeric_limits<uint32_t>::max())
+template <class ELFT>
+Expected<typename ElfVmcoreWriter<ELFT>::Layout>
+ElfVmcoreWriter<ELFT>::layOut() const {
+  Layout L;
+  L.PhNum = 1 + Map.blocks().size();
+  if (L.PhNum > std::numeric_limits<uint32_t>::max())
     return createStringError(inconvertibleErrorCode(),
                              "too many memory blocks for one ELF file");
-  bool XNum = PhNum >= PnXNum;
-  uint64_t NotesEnd = sizeof(Ehdr) + PhNum * sizeof(Phdr) +
-                      (XNum ? sizeof(Shdr) : 0) + Notes.size();
-  uint64_t DataOffset = alignTo(NotesEnd, A.PageSize);
-  uint64_t Total = Map.totalBytes();
-  if (Error Err = checkFits(DataOffset + Total, "vmcore size"))
+  L.XNum = L.PhNum >= PnXNum;
+  L.NotesOffset =
+      sizeof(Ehdr) + L.PhNum * sizeof(Phdr) + (L.XNum ? sizeof(Shdr) : 0);
+  L.DataOffset = alignTo(L.NotesOffset + Notes.capacity(), A.PageSize);
+  if (Error Err = checkFits(L.DataOffset + Map.totalBytes(), "vmcore size"))
     return std::move(Err);
   for (const MemoryBlock &B : Map.blocks())
     if (Error Err = checkFits(B.GuestEnd - 1, "guest-physical address"))
       return std::move(Err);
+  return L;
+}
 
-  if (Error Err = writeHeaders(PhNum, DataOffset))
-    return std::move(Err);
+template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
+  if (Notes.capacity() == 0)
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: the note segment is empty");
+  Expected<Layout> L = layOut();
+  if (!L)
+    return L.takeError();
 
+  // The blocks first, then what the copy may have taught the notes, then the
+  // headers and notes at the start of the file.
+  uint64_t Total = Map.totalBytes();
+  Out.skip(L->DataOffset - Out.offset());
   std::vector<uint8_t> Buffer(std::min<uint64_t>(CopyChunkSize, Total));
   uint64_t Done = 0;
   for (const MemoryBlock &B : Map.blocks())
     if (Error Err = copyBlock(B, Buffer, Done, Total))
       return std::move(Err);
+  Expected<const NoteSegment &> Finished = Notes.finish();
+  if (!Finished)
+    return Finished.takeError();
+  ArrayRef<uint8_t> NoteBytes = Finished->bytes();
+  if (NoteBytes.empty() || NoteBytes.size() > Notes.capacity())
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: the notes do not fit their room");
+  if (Error Err = Out.writeAt(0, headers(*L, NoteBytes)))
+    return std::move(Err);
 
   ElfVmcoreStats Stats;
   Stats.FileSize = Out.offset();
   Stats.MemoryBytes = Total;
-  Stats.ProgramHeaders = PhNum;
+  Stats.ProgramHeaders = L->PhNum;
   return Stats;
 }
 
@@ -206,7 +226,7 @@ template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
 
 Expected<ElfVmcoreStats>
 writeElfVmcore(OutputFile &Out, const Arch &A, uint8_t ElfClass,
-               const GuestMemoryMap &Map, ArrayRef<uint8_t> Notes,
+               const GuestMemoryMap &Map, VmcoreNotes &Notes,
                MemorySource &Memory, ProgressFn Progress) {
   bool LE = A.isLittleEndian();
   if (ElfClass == ELF::ELFCLASS64)

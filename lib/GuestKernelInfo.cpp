@@ -54,6 +54,16 @@ std::string cString(ArrayRef<uint8_t> Field) {
   return S.take_until([](char C) { return C == '\0'; }).str();
 }
 
+/// NUMBER(phys_base): signed decimal (QEMU's own kdump writer reads it as
+/// hex: a bug). None when absent or not a number.
+std::optional<int64_t> physBase(const StringMap<std::string> &Info) {
+  auto It = Info.find("NUMBER(phys_base)");
+  int64_t V;
+  if (It == Info.end() || StringRef(It->second).trim().getAsInteger(10, V))
+    return std::nullopt;
+  return V;
+}
+
 /// What is known of any guest: Linux, the machine of its arch.
 GuestKernelInfo defaults(const Arch &A) {
   GuestKernelInfo G;
@@ -74,48 +84,17 @@ void takeVmcoreInfoNumbers(const StringMap<std::string> &Info,
   G.UtsSource = "VMCOREINFO";
   auto It = Info.find("NUMBER(phys_base)");
   if (It != Info.end()) {
-    // Signed decimal (QEMU's own kdump writer reads it as hex: a bug).
-    int64_t V;
-    if (StringRef(It->second).trim().getAsInteger(10, V))
+    if (std::optional<int64_t> V = physBase(Info))
+      G.PhysBase = *V;
+    else
       Warnings.push_back(formatv("VMCOREINFO's NUMBER(phys_base)={0} is not a "
                                  "decimal number; phys_base is 0",
                                  It->second)
                              .str());
-    else
-      G.PhysBase = V;
   }
   It = Info.find("OSRELEASE");
   if (It != Info.end() && !StringRef(It->second).trim().empty())
     G.Uts.Release = StringRef(It->second).trim().str();
-}
-
-struct UtsAddress {
-  uint64_t Vaddr = 0, Paddr = 0;
-};
-
-/// Where init_uts_ns is: SYMBOL(init_uts_ns), a kernel-image address,
-/// translated to guest-physical. None when VMCOREINFO does not say or the
-/// arch's translation is unknown.
-std::optional<UtsAddress> initUtsNsAddress(const Arch &A,
-                                           const StringMap<std::string> &Info,
-                                           int64_t PhysBase) {
-  auto It = Info.find("SYMBOL(init_uts_ns)");
-  if (It == Info.end())
-    return std::nullopt;
-  std::optional<uint64_t> Vaddr = parseHex(It->second);
-  if (!Vaddr)
-    return std::nullopt;
-  if (A.Machine == ELF::EM_X86_64) {
-    constexpr uint64_t StartKernelMap = 0xffffffff80000000ULL;
-    if (*Vaddr >= StartKernelMap)
-      return UtsAddress{*Vaddr, *Vaddr - StartKernelMap + uint64_t(PhysBase)};
-  } else if (A.Machine == ELF::EM_AARCH64) {
-    It = Info.find("NUMBER(kimage_voffset)");
-    if (It != Info.end())
-      if (std::optional<uint64_t> VOff = parseHex(It->second))
-        return UtsAddress{*Vaddr, *Vaddr - *VOff};
-  }
-  return std::nullopt;
 }
 
 /// The utsname at guest-physical \p At, or why there is none.
@@ -177,10 +156,51 @@ GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
   }
   StringMap<std::string> Info = parseVmcoreInfo(*VmcoreInfo);
   takeVmcoreInfoNumbers(Info, G, Warnings);
-  std::optional<UtsAddress> Uts = initUtsNsAddress(A, Info, G.PhysBase);
-  if (!Uts)
+  std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, Info);
+  if (!Where)
     return G;
+  Expected<std::array<std::string, 6>> Fields =
+      readInitUtsname(Map, Memory, Info, *Where);
+  if (!Fields) {
+    Warnings.push_back(
+        formatv("cannot read the guest's init_uts_ns (virtual "
+                "{0:x}, physical {1:x}): {2}; the kdump header's "
+                "utsname has the release from VMCOREINFO, the "
+                "rest filled in",
+                Where->Vaddr, Where->Paddr, toString(Fields.takeError()))
+            .str());
+    return G;
+  }
+  takeUtsname(*Fields, G, Warnings);
+  return G;
+}
 
+std::optional<InitUtsNsAddress>
+locateInitUtsNs(const Arch &A, const StringMap<std::string> &Info) {
+  auto It = Info.find("SYMBOL(init_uts_ns)");
+  if (It == Info.end())
+    return std::nullopt;
+  std::optional<uint64_t> Vaddr = parseHex(It->second);
+  if (!Vaddr)
+    return std::nullopt;
+  if (A.Machine == ELF::EM_X86_64) {
+    constexpr uint64_t StartKernelMap = 0xffffffff80000000ULL;
+    if (*Vaddr >= StartKernelMap)
+      return InitUtsNsAddress{*Vaddr, *Vaddr - StartKernelMap +
+                                          uint64_t(physBase(Info).value_or(0))};
+  } else if (A.Machine == ELF::EM_AARCH64) {
+    It = Info.find("NUMBER(kimage_voffset)");
+    if (It != Info.end())
+      if (std::optional<uint64_t> VOff = parseHex(It->second))
+        return InitUtsNsAddress{*Vaddr, *Vaddr - *VOff};
+  }
+  return std::nullopt;
+}
+
+Expected<std::array<std::string, 6>>
+readInitUtsname(const GuestMemoryMap &Map, MemorySource &Memory,
+                const StringMap<std::string> &Info,
+                const InitUtsNsAddress &Where) {
   // uts_namespace.name's offset, or the ones it had before the kernel
   // exported it.
   SmallVector<uint64_t, 3> NameOffsets = {0, 4, 8};
@@ -188,23 +208,18 @@ GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
   uint64_t Off;
   if (It != Info.end() && !StringRef(It->second).trim().getAsInteger(10, Off))
     NameOffsets = {Off};
-  std::string Problem;
+  Error Last = Error::success();
   for (uint64_t NameOff : NameOffsets) {
     Expected<std::array<std::string, 6>> Fields =
-        readUtsname(Map, Memory, Uts->Paddr + NameOff);
+        readUtsname(Map, Memory, Where.Paddr + NameOff);
     if (Fields) {
-      takeUtsname(*Fields, G, Warnings);
-      return G;
+      consumeError(std::move(Last));
+      return Fields;
     }
-    Problem = toString(Fields.takeError());
+    consumeError(std::move(Last));
+    Last = Fields.takeError();
   }
-  Warnings.push_back(formatv("cannot read the guest's init_uts_ns (virtual "
-                             "{0:x}, physical {1:x}): {2}; the kdump header's "
-                             "utsname has the release from VMCOREINFO, the "
-                             "rest filled in",
-                             Uts->Vaddr, Uts->Paddr, Problem)
-                         .str());
-  return G;
+  return std::move(Last);
 }
 
 } // namespace qemudump

@@ -88,4 +88,11 @@ std::optional<uint64_t> GuestMemoryMap::hostAddressOf(uint64_t Addr,
   return std::nullopt;
 }
 
+const MemoryBlock *GuestMemoryMap::blockOfHost(uint64_t HostAddr) const {
+  for (const MemoryBlock &B : Blocks)
+    if (HostAddr >= B.HostAddr && HostAddr - B.HostAddr < B.size())
+      return &B;
+  return nullptr;
+}
+
 } // namespace qemudump

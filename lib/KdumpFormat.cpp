@@ -183,7 +183,7 @@ static std::vector<PfnRun> pfnRuns(const GuestMemoryMap &Map,
 }
 
 Expected<FileLayout> layOut(const Arch &A, const GuestMemoryMap &Map,
-                            const NoteSegment &Notes, int64_t PhysBase) {
+                            uint64_t NotesCapacity) {
   uint32_t PS = A.PageSize;
   if (Map.empty())
     return createStringError(inconvertibleErrorCode(),
@@ -200,17 +200,8 @@ Expected<FileLayout> layOut(const Arch &A, const GuestMemoryMap &Map,
 
   // Block 1 on: the sub header, the notes right after it.
   uint64_t SubSize = subHeaderSize(headerKind(A));
-  uint64_t NotesOffset = PS + SubSize;
-  L.Sub.PhysBase = PhysBase;
-  L.Sub.DumpLevel = 0; // nothing excluded: every page of guest RAM is there
-  L.Sub.OffsetNote = NotesOffset;
-  L.Sub.SizeNote = Notes.bytes().size();
-  if (std::optional<NoteSegment::VmcoreInfoText> V = Notes.vmcoreInfo()) {
-    L.Sub.OffsetVmcoreinfo = NotesOffset + V->Offset;
-    L.Sub.SizeVmcoreinfo = V->Size;
-  }
-  L.Sub.MaxMapnr64 = L.MaxMapnr;
-  L.SubHdrBlocks = divideCeil(SubSize + Notes.bytes().size(), PS);
+  L.NotesOffset = PS + SubSize;
+  L.SubHdrBlocks = divideCeil(SubSize + NotesCapacity, PS);
 
   // Then the two bitmaps, the descriptors, the zero page, the data.
   L.BitmapBytes = alignTo(divideCeil(L.MaxMapnr, 8), PS);
@@ -222,6 +213,21 @@ Expected<FileLayout> layOut(const Arch &A, const GuestMemoryMap &Map,
   L.ZeroPageOffset = L.DescOffset + L.Pages * PageDescSize;
   L.DataOffset = L.ZeroPageOffset + PS;
   return L;
+}
+
+SubHeader subHeader(const FileLayout &L, const NoteSegment &Notes,
+                    int64_t PhysBase) {
+  SubHeader H;
+  H.PhysBase = PhysBase;
+  H.DumpLevel = 0; // nothing excluded: every page of guest RAM is there
+  H.OffsetNote = L.NotesOffset;
+  H.SizeNote = Notes.bytes().size();
+  if (std::optional<NoteSegment::VmcoreInfoText> V = Notes.vmcoreInfo()) {
+    H.OffsetVmcoreinfo = L.NotesOffset + V->Offset;
+    H.SizeVmcoreinfo = V->Size;
+  }
+  H.MaxMapnr64 = L.MaxMapnr;
+  return H;
 }
 
 } // namespace kdump

@@ -73,7 +73,7 @@ private:
 class KdumpWriter {
 public:
   KdumpWriter(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-              const NoteSegment &Notes, MemorySource &Memory,
+              VmcoreNotes &Notes, MemorySource &Memory,
               const KdumpOptions &Options, ProgressFn Progress)
       : Out(Out), A(A), Map(Map), Notes(Notes), Memory(Memory),
         Options(Options), Progress(Progress), PS(A.PageSize),
@@ -83,16 +83,17 @@ public:
 
 private:
   Error checkBuiltIn() const;
-  kdump::DiskDumpHeader diskDumpHeader() const;
-  Error emitHeaders();
+  kdump::DiskDumpHeader diskDumpHeader(const NoteSegment &Finished) const;
+  Error emitBitmaps();
   Error emitPages();
+  Error emitHeaders(const NoteSegment &Finished);
   Error fillBatch(Batch &B);
   Error emitBatch(Batch &B);
 
   OutputFile &Out;
   const Arch &A;
   const GuestMemoryMap &Map;
-  const NoteSegment &Notes;
+  VmcoreNotes &Notes;
   MemorySource &Memory;
   const KdumpOptions &Options;
   ProgressFn Progress;
@@ -118,9 +119,10 @@ Error KdumpWriter::checkBuiltIn() const {
           .str());
 }
 
-kdump::DiskDumpHeader KdumpWriter::diskDumpHeader() const {
+kdump::DiskDumpHeader
+KdumpWriter::diskDumpHeader(const NoteSegment &Finished) const {
   kdump::DiskDumpHeader DH;
-  DH.Uts = Options.Guest.Uts;
+  DH.Uts = Stats.Guest.Uts;
   if (Options.Timestamp) {
     DH.TimestampSec = *Options.Timestamp;
   } else {
@@ -136,27 +138,12 @@ kdump::DiskDumpHeader KdumpWriter::diskDumpHeader() const {
   DH.SubHdrSize = L.SubHdrBlocks;
   DH.BitmapBlocks = 2 * L.BitmapBytes / PS;
   DH.MaxMapnr = uint32_t(std::min<uint64_t>(L.MaxMapnr, UINT32_MAX));
-  DH.NrCpus = Options.NrCpus ? Options.NrCpus : std::max(Notes.cpuCount(), 1u);
+  DH.NrCpus =
+      Options.NrCpus ? Options.NrCpus : std::max(Finished.cpuCount(), 1u);
   return DH;
 }
 
-Error KdumpWriter::emitHeaders() {
-  std::vector<uint8_t> Block(PS, 0);
-  std::vector<uint8_t> Header =
-      kdump::encodeDiskDumpHeader(A, diskDumpHeader());
-  std::copy(Header.begin(), Header.end(), Block.begin());
-  if (Error E = S.put(0, Block))
-    return E;
-
-  std::vector<uint8_t> Sub(L.SubHdrBlocks * PS, 0);
-  std::vector<uint8_t> SubBytes = kdump::encodeSubHeader(A, L.Sub);
-  std::copy(SubBytes.begin(), SubBytes.end(), Sub.begin());
-  ArrayRef<uint8_t> NoteBytes = Notes.bytes();
-  std::copy(NoteBytes.begin(), NoteBytes.end(),
-            Sub.begin() + (L.Sub.OffsetNote - PS));
-  if (Error E = S.put(PS, Sub))
-    return E;
-
+Error KdumpWriter::emitBitmaps() {
   // Both bitmaps are the same: every page of guest RAM is dumped.
   for (uint64_t Copy = 0; Copy < 2; ++Copy) {
     for (uint64_t Pos = 0; Pos < L.BitmapBytes;) {
@@ -167,10 +154,27 @@ Error KdumpWriter::emitHeaders() {
       Pos += N;
     }
   }
-
   // The shared zero page, stored as is.
   std::vector<uint8_t> Zero(PS, 0);
   return S.put(L.ZeroPageOffset, Zero);
+}
+
+Error KdumpWriter::emitHeaders(const NoteSegment &Finished) {
+  std::vector<uint8_t> Block(PS, 0);
+  std::vector<uint8_t> Header =
+      kdump::encodeDiskDumpHeader(A, diskDumpHeader(Finished));
+  std::copy(Header.begin(), Header.end(), Block.begin());
+  if (Error E = S.put(0, Block))
+    return E;
+
+  std::vector<uint8_t> Sub(L.SubHdrBlocks * PS, 0);
+  std::vector<uint8_t> SubBytes = kdump::encodeSubHeader(
+      A, kdump::subHeader(L, Finished, Stats.Guest.PhysBase));
+  std::copy(SubBytes.begin(), SubBytes.end(), Sub.begin());
+  ArrayRef<uint8_t> NoteBytes = Finished.bytes();
+  std::copy(NoteBytes.begin(), NoteBytes.end(),
+            Sub.begin() + (L.NotesOffset - PS));
+  return S.put(PS, Sub);
 }
 
 Error KdumpWriter::fillBatch(Batch &B) {
@@ -302,8 +306,7 @@ Error KdumpWriter::emitPages() {
 Expected<KdumpStats> KdumpWriter::write() {
   if (Error E = checkBuiltIn())
     return std::move(E);
-  Expected<kdump::FileLayout> Layout =
-      kdump::layOut(A, Map, Notes, Options.Guest.PhysBase);
+  Expected<kdump::FileLayout> Layout = kdump::layOut(A, Map, Notes.capacity());
   if (!Layout)
     return Layout.takeError();
   L = std::move(*Layout);
@@ -313,9 +316,20 @@ Expected<KdumpStats> KdumpWriter::write() {
 
   if (Error E = S.start())
     return std::move(E);
-  if (Error E = emitHeaders())
+  if (Error E = emitBitmaps())
     return std::move(E);
   if (Error E = emitPages())
+    return std::move(E);
+  // What the copy may have taught the notes, then the headers.
+  Expected<const NoteSegment &> Finished = Notes.finish();
+  if (!Finished)
+    return Finished.takeError();
+  if (Finished->bytes().size() > Notes.capacity())
+    return createStringError(inconvertibleErrorCode(),
+                             "internal error: the notes do not fit their room");
+  if (Options.GuestInfo)
+    Stats.Guest = Options.GuestInfo(Finished->vmcoreInfoText());
+  if (Error E = emitHeaders(*Finished))
     return std::move(E);
   if (Error E = S.finish())
     return std::move(E);
@@ -325,10 +339,11 @@ Expected<KdumpStats> KdumpWriter::write() {
 
 } // namespace
 
-Expected<KdumpStats>
-writeKdumpVmcore(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-                 const NoteSegment &Notes, MemorySource &Memory,
-                 const KdumpOptions &Options, ProgressFn Progress) {
+Expected<KdumpStats> writeKdumpVmcore(OutputFile &Out, const Arch &A,
+                                      const GuestMemoryMap &Map,
+                                      VmcoreNotes &Notes, MemorySource &Memory,
+                                      const KdumpOptions &Options,
+                                      ProgressFn Progress) {
   return KdumpWriter(Out, A, Map, Notes, Memory, Options, Progress).write();
 }
 

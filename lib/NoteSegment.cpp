@@ -21,7 +21,7 @@ void NoteSegment::addX86Cpus(ArrayRef<X86CpuState> List, bool LongLayout) {
                       .str());
 }
 
-Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note) {
+Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note, StringRef Origin) {
   Expected<std::vector<NoteView>> Parsed = parseNotes(Note, LittleEndian);
   if (!Parsed)
     return Parsed.takeError();
@@ -35,7 +35,8 @@ Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note) {
     VmcoreInfo = VmcoreInfoText{Base + uint64_t(N.Desc.data() - Note.data()),
                                 N.Desc.size()};
   Bytes.insert(Bytes.end(), Note.begin(), Note.end());
-  Kinds.push_back("VMCOREINFO");
+  Kinds.push_back(Origin.empty() ? "VMCOREINFO"
+                                 : ("VMCOREINFO (" + Origin + ")").str());
   return Error::success();
 }
 

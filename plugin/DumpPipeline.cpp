@@ -14,7 +14,10 @@
 #include "qemudump/GuestKernelInfo.h"
 #include "qemudump/KdumpWriter.h"
 #include "qemudump/NoteSegment.h"
+#include "qemudump/Notes.h"
 #include "qemudump/OutputFile.h"
+#include "qemudump/VmcoreInfoScanner.h"
+#include "qemudump/VmcoreNotes.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -41,7 +44,8 @@ private:
   Error openQemu();
   Error chooseArch();
   Error selectRange();
-  void buildNotes();
+  NoteSegment vcpuNotes();
+  Error planNotes();
   Expected<DumpSummary> write();
 
   lldb::SBDebugger Debugger;
@@ -58,7 +62,10 @@ private:
   std::optional<X86Cpus> Cpus; ///< x86 targets: the vCPUs, when readable.
   std::string CpuProblem;      ///< Why they are not.
   ArchChoice Arch;
-  std::optional<NoteSegment> Notes;
+  /// The notes the writer gets; with a scan, the scanner it reads through.
+  std::optional<NoteSegment> ReadySegment;
+  std::unique_ptr<VmcoreInfoScanner> Scanner;
+  std::unique_ptr<VmcoreNotes> Notes;
 };
 
 /// The session, QEMU's memory, the guest's RAM; nothing to dump from a
@@ -121,44 +128,88 @@ Error DumpPipeline::selectRange() {
   return Error::success();
 }
 
-/// In QEMU's order: per-vCPU CORE, per-vCPU QEMU, the guest's note.
-void DumpPipeline::buildNotes() {
+/// The vCPUs' notes, in QEMU's order: per-vCPU CORE, per-vCPU QEMU.
+NoteSegment DumpPipeline::vcpuNotes() {
   const qemudump::Arch &A = *Arch.Guest;
-  Notes.emplace(A.isLittleEndian());
+  NoteSegment Segment(A.isLittleEndian());
   bool X86Arch = A.Machine == ELF::EM_X86_64 || A.Machine == ELF::EM_386;
-  if (O.CpuNotes && X86Arch && Family == "x86") {
-    if (!Cpus) {
-      Warnings.push_back(formatv("cannot read the vCPUs' registers ({0}); the "
-                                 "vmcore has no vCPU notes",
-                                 CpuProblem)
-                             .str());
-    } else {
-      if (Cpus->Kvm)
-        Warnings.push_back(
-            "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory "
-            "are those of its last synchronization with the kernel and may be "
-            "stale; --no-cpu-notes leaves them out");
-      Warnings.insert(Warnings.end(), Cpus->Problems.begin(),
-                      Cpus->Problems.end());
-      // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
-      // vmcore; the file's own arch in a kdump file, whose readers parse
-      // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
-      // x86_64 file). They differ only for an ARCH given against vCPU 0.
-      bool LongLayout =
-          O.Kdump ? A.Machine == ELF::EM_X86_64 : Cpus->Cpus.front().longMode();
-      Notes->addX86Cpus(Cpus->Cpus, LongLayout);
-    }
+  if (!O.CpuNotes || !X86Arch || Family != "x86")
+    return Segment;
+  if (!Cpus) {
+    Warnings.push_back(formatv("cannot read the vCPUs' registers ({0}); the "
+                               "vmcore has no vCPU notes",
+                               CpuProblem)
+                           .str());
+    return Segment;
   }
-  if (std::optional<std::vector<uint8_t>> Guest = readGuestNote(
-          *Session, FullMap, A.isLittleEndian(), *Source, Warnings))
-    if (Error E = Notes->addGuestNote(*Guest))
-      Warnings.push_back("the guest's VMCOREINFO note is malformed (" +
-                         toString(std::move(E)) +
-                         "); the vmcore has no VMCOREINFO note");
-  Notes->finalize();
+  if (Cpus->Kvm)
+    Warnings.push_back(
+        "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory are "
+        "those of its last synchronization with the kernel and may be stale; "
+        "--no-cpu-notes leaves them out");
+  Warnings.insert(Warnings.end(), Cpus->Problems.begin(), Cpus->Problems.end());
+  // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
+  // vmcore; the file's own arch in a kdump file, whose readers parse
+  // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
+  // x86_64 file). They differ only for an ARCH given against vCPU 0.
+  bool LongLayout =
+      O.Kdump ? A.Machine == ELF::EM_X86_64 : Cpus->Cpus.front().longMode();
+  Segment.addX86Cpus(Cpus->Cpus, LongLayout);
+  return Segment;
 }
 
-/// The file, by the format's writer; then the summary.
+/// The vCPUs' notes, then the guest's VMCOREINFO note from where
+/// --vmcoreinfo says: QEMU's vmcoreinfo device, a file, or (auto without a
+/// note from the device, or scan) guest RAM, found while it is copied.
+Error DumpPipeline::planNotes() {
+  const qemudump::Arch &A = *Arch.Guest;
+  NoteSegment Segment = vcpuNotes();
+  bool Scan = O.VmcoreInfo == VmcoreInfoSource::Scan;
+  if (O.VmcoreInfo == VmcoreInfoSource::Auto ||
+      O.VmcoreInfo == VmcoreInfoSource::Device) {
+    std::optional<std::vector<uint8_t>> Guest =
+        readGuestNote(*Session, FullMap, A.isLittleEndian(), *Source, Warnings);
+    if (Guest) {
+      if (Error E = Segment.addGuestNote(*Guest, "vmcoreinfo device"))
+        Warnings.push_back("the guest's VMCOREINFO note is malformed (" +
+                           toString(std::move(E)) +
+                           "); the vmcore has no VMCOREINFO note");
+    } else {
+      Scan = O.VmcoreInfo == VmcoreInfoSource::Auto;
+    }
+  } else if (O.VmcoreInfo == VmcoreInfoSource::File) {
+    Expected<std::vector<uint8_t>> Note =
+        vmcoreInfoNoteFromFile(O.VmcoreInfoFile, A.isLittleEndian());
+    if (!Note)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("--vmcoreinfo: {0}; give auto, device, scan, none, or a "
+                  "file holding a VMCOREINFO note or its text",
+                  toString(Note.takeError()))
+              .str());
+    if (Error Why = VmcoreInfoScanner::prove(A, *Note, FullMap, *Source))
+      Warnings.push_back(formatv("the VMCOREINFO of '{0}' does not prove "
+                                 "itself against this guest's memory ({1}); "
+                                 "it is used as given",
+                                 O.VmcoreInfoFile, toString(std::move(Why)))
+                             .str());
+    if (Error E = Segment.addGuestNote(*Note, "from " + O.VmcoreInfoFile))
+      return E;
+  }
+  if (Scan) {
+    Scanner = std::make_unique<VmcoreInfoScanner>(*Source, A);
+    Notes = std::make_unique<ScannedNotes>(std::move(Segment), *Scanner,
+                                           FullMap, Warnings);
+    return Error::success();
+  }
+  Segment.finalize();
+  ReadySegment.emplace(std::move(Segment));
+  Notes = std::make_unique<ReadyNotes>(*ReadySegment);
+  return Error::success();
+}
+
+/// The file, by the format's writer (reading guest memory through the
+/// scanner when there is one); then the summary.
 Expected<DumpSummary> DumpPipeline::write() {
   const qemudump::Arch &A = *Arch.Guest;
   DumpSummary Sum;
@@ -167,7 +218,6 @@ Expected<DumpSummary> DumpPipeline::write() {
   if (!Arch.Origin.empty())
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
-  Sum.Notes = Notes->describe();
 
   KdumpOptions Kdump;
   ElfClassChoice Class = vmcoreElfClass(A, Map.blocks().back().GuestEnd);
@@ -177,8 +227,9 @@ Expected<DumpSummary> DumpPipeline::write() {
     Kdump.Threads = O.Threads.value_or(0);
     if (Cpus)
       Kdump.NrCpus = Cpus->Cpus.size();
-    Kdump.Guest = readGuestKernelInfo(A, FullMap, *Source,
-                                      Notes->vmcoreInfoText(), Warnings);
+    Kdump.GuestInfo = [&](std::optional<StringRef> VmcoreInfo) {
+      return readGuestKernelInfo(A, FullMap, *Source, VmcoreInfo, Warnings);
+    };
   } else if (!Class.Why.empty()) {
     // A kdump file keeps the 32-bit kernel's headers: max_mapnr_64 says how
     // far RAM goes.
@@ -194,19 +245,20 @@ Expected<DumpSummary> DumpPipeline::write() {
   auto OnProgress = [&](uint64_t Done, uint64_t) {
     return Progress.update(Done);
   };
+  MemorySource &Memory = Scanner ? *Scanner : *Source;
   if (O.Kdump) {
     Expected<KdumpStats> Stats =
-        writeKdumpVmcore(*Out, A, Map, *Notes, *Source, Kdump, OnProgress);
+        writeKdumpVmcore(*Out, A, Map, *Notes, Memory, Kdump, OnProgress);
     if (!Stats)
       return Stats.takeError();
     Sum.MemoryBytes = Stats->MemoryBytes;
     Sum.FileSize = Stats->FileSize;
     Sum.KdumpFile =
-        DumpSummary::Kdump{O.FormatName, O.Form, *Stats, Kdump.Guest.UtsSource,
-                           Kdump.Guest.Uts.Release};
+        DumpSummary::Kdump{O.FormatName, O.Form, *Stats, Stats->Guest.UtsSource,
+                           Stats->Guest.Uts.Release};
   } else {
     Expected<ElfVmcoreStats> Stats = writeElfVmcore(
-        *Out, A, Class.ElfClass, Map, Notes->bytes(), *Source, OnProgress);
+        *Out, A, Class.ElfClass, Map, *Notes, Memory, OnProgress);
     if (!Stats)
       return Stats.takeError();
     Sum.MemoryBytes = Stats->MemoryBytes;
@@ -214,6 +266,7 @@ Expected<DumpSummary> DumpPipeline::write() {
   }
   if (Error E = Out->commit())
     return std::move(E);
+  Sum.Notes = Notes->segment().describe();
   Sum.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
           .count();
@@ -229,7 +282,8 @@ Expected<DumpSummary> DumpPipeline::run() {
     return std::move(E);
   if (Error E = checkBlocksReadable(Map, *Source))
     return std::move(E);
-  buildNotes();
+  if (Error E = planNotes())
+    return std::move(E);
   return write();
 }
 

@@ -80,7 +80,7 @@ for version in ["7.2", "10.0"]:
     cores = os.path.join(cache, "cores", version)
     config.substitutions.append((f"%cores-{version}", cores))
     qemu = ""
-    for scenario in ["blobs", "highmem", "linux", "nodump"]:
+    for scenario in ["blobs", "highmem", "linux", "linux-nodevice", "nodump"]:
         d = os.path.join(cores, scenario)
         try:
             with open(os.path.join(d, "scenario.json")) as f:

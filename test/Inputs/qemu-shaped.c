@@ -5,7 +5,9 @@
  * (test/make-test-core runs it under gdb and uses gcore).
  *
  * Arguments, KEY=VALUE words, all optional:
- *   vmcoreinfo=present|null|badformat|size0|oversized|outside|overrun|huge
+ *   vmcoreinfo=present|null|badformat|size0|oversized|outside|overrun|huge|
+ *              inram|fake (no device; a note in guest RAM that proves
+ *              itself, or one whose init_uts_ns has another release)
  *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram (as QEMU's
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|ranges-garbage|not-ascending|
@@ -151,19 +153,38 @@ static uint8_t *host_of(const struct TestRange *r) {
   return mr->ram_block->host + offset;
 }
 
-static void write_vmcoreinfo_note(uint8_t *at, uint32_t descsz_override) {
+static void write_vmcoreinfo_note(uint8_t *at, uint32_t descsz_override,
+                                  const char *text) {
   static const char name[] = "VMCOREINFO";
-  static const char text[] = "OSRELEASE=6.1.0-qemudump-test\n"
-                             "PAGESIZE=4096\n"
-                             "SYMBOL(swapper_pg_dir)=ffffffff8260a000\n"
-                             "NUMBER(phys_base)=-715128832\n";
-  uint32_t hdr[3] = {sizeof(name), sizeof(text) - 1, 0};
+  static const char plain[] = "OSRELEASE=6.1.0-qemudump-test\n"
+                              "PAGESIZE=4096\n"
+                              "SYMBOL(swapper_pg_dir)=ffffffff8260a000\n"
+                              "NUMBER(phys_base)=-715128832\n";
+  if (!text)
+    text = plain;
+  uint32_t hdr[3] = {sizeof(name), (uint32_t)strlen(text), 0};
   if (descsz_override)
     hdr[1] = descsz_override;
   memset(at, 0, 0x1024);
   memcpy(at, hdr, sizeof(hdr));
   memcpy(at + 12, name, sizeof(name));
-  memcpy(at + 12 + 12, text, sizeof(text) - 1);
+  memcpy(at + 12 + 12, text, strlen(text));
+}
+
+/* A note whose SYMBOL(init_uts_ns) leads, through its phys_base
+ * (-0x2aa00000), to guest-physical 0x7c00 (0xffffffffaaa07c00 -
+ * __START_KERNEL_map + phys_base), where a utsname of release RELEASE is
+ * planted: it proves itself when RELEASE is its OSRELEASE. */
+static const char linux_text[] = "OSRELEASE=6.1.0-qemudump-test\n"
+                                 "PAGESIZE=4096\n"
+                                 "SYMBOL(init_uts_ns)=ffffffffaaa07c00\n"
+                                 "OFFSET(uts_namespace.name)=0\n"
+                                 "NUMBER(phys_base)=-715128832\n";
+static void plant_utsname(uint8_t *page7, const char *release) {
+  const char *fields[6] = {"Linux",   "qemu-shaped", release,
+                           "#1 test", "x86_64",      "(none)"};
+  for (int i = 0; i < 6; ++i)
+    strcpy((char *)page7 + 0xc00 + i * 65, fields[i]);
 }
 
 static void vmcoreinfo_realize(DeviceState *dev) {
@@ -240,7 +261,13 @@ int main(int argc, char **argv) {
   s->vmcoreinfo.guest_format = 1;
   s->vmcoreinfo.size = 0x1024;
   s->vmcoreinfo.paddr = 0x7000;
-  write_vmcoreinfo_note(note, 0);
+  write_vmcoreinfo_note(note, 0, NULL);
+  if (!strcmp(vmci, "inram") || !strcmp(vmci, "fake")) {
+    /* No device, as most VMs run; the note only in guest RAM. */
+    write_vmcoreinfo_note(note, 0, linux_text);
+    plant_utsname(note, !strcmp(vmci, "inram") ? "6.1.0-qemudump-test"
+                                               : "5.10.0-other");
+  }
   if (!strcmp(vmci, "badformat"))
     s->vmcoreinfo.guest_format = 0;
   else if (!strcmp(vmci, "size0"))
@@ -250,10 +277,11 @@ int main(int argc, char **argv) {
   else if (!strcmp(vmci, "outside"))
     s->vmcoreinfo.paddr = 0x90000000;
   else if (!strcmp(vmci, "overrun"))
-    write_vmcoreinfo_note(note, 0x2000);
+    write_vmcoreinfo_note(note, 0x2000, NULL);
   else if (!strcmp(vmci, "huge"))
-    write_vmcoreinfo_note(note, 0x7fffffff);
-  if (strcmp(vmci, "null") != 0)
+    write_vmcoreinfo_note(note, 0x7fffffff, NULL);
+  if (strcmp(vmci, "null") != 0 && strcmp(vmci, "inram") != 0 &&
+      strcmp(vmci, "fake") != 0)
     vmcoreinfo_realize(dev);
 
   if (!strcmp(corrupt, "not-ascending")) {

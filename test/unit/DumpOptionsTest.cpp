@@ -44,7 +44,7 @@ TEST(DumpOptionsTest, PositionalErrors) {
   EXPECT_EQ(errorOf(parse("")),
             "expected FILE and an optional ARCH, got 0 argument(s); usage: "
             "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] [--threads "
-            "N] [--no-cpu-notes] FILE [ARCH]");
+            "N] [--no-cpu-notes] [--vmcoreinfo SOURCE] FILE [ARCH]");
   EXPECT_THAT(errorOf(parse("out X86_64 extra")),
               testing::StartsWith("expected FILE and an optional ARCH, got 3 "
                                   "argument(s)"));
@@ -129,9 +129,35 @@ TEST(DumpOptionsTest, ThreadsAndNotes) {
   EXPECT_FALSE(O->CpuNotes);
 }
 
+TEST(DumpOptionsTest, VmcoreInfoSources) {
+  Expected<DumpOptions> O = parse("out");
+  ASSERT_TRUE(succeeded(O));
+  EXPECT_EQ(O->VmcoreInfo, VmcoreInfoSource::Auto);
+  struct {
+    const char *Arg;
+    VmcoreInfoSource Source;
+  } Cases[] = {{"auto", VmcoreInfoSource::Auto},
+               {"DEVICE", VmcoreInfoSource::Device},
+               {"scan", VmcoreInfoSource::Scan},
+               {"none", VmcoreInfoSource::None}};
+  for (const auto &Case : Cases) {
+    O = parse((Twine("--vmcoreinfo ") + Case.Arg + " out").str());
+    ASSERT_TRUE(succeeded(O));
+    EXPECT_EQ(O->VmcoreInfo, Case.Source) << Case.Arg;
+    EXPECT_EQ(O->VmcoreInfoFile, "");
+  }
+  // Anything else is a file (read when the dump runs).
+  O = parse("--vmcoreinfo=/tmp/saved.vmcoreinfo out");
+  ASSERT_TRUE(succeeded(O));
+  EXPECT_EQ(O->VmcoreInfo, VmcoreInfoSource::File);
+  EXPECT_EQ(O->VmcoreInfoFile, "/tmp/saved.vmcoreinfo");
+  EXPECT_EQ(errorOf(parse("out --vmcoreinfo")), "--vmcoreinfo needs a value");
+}
+
 TEST(DumpOptionsTest, UnknownOptionsListTheTable) {
   const char *Known = "; the options are -b/--begin ADDR, -l/--length LEN, "
-                      "-f/--format FORMAT, --threads N, --no-cpu-notes";
+                      "-f/--format FORMAT, --threads N, --no-cpu-notes, "
+                      "--vmcoreinfo SOURCE";
   EXPECT_EQ(errorOf(parse("--bogus out")),
             std::string("unknown option '--bogus'") + Known);
   // A flag takes no value; a short option is not a long one.
@@ -143,7 +169,8 @@ TEST(DumpOptionsTest, UnknownOptionsListTheTable) {
 
 TEST(DumpOptionsTest, SyntaxAndHelpComeFromTheTable) {
   EXPECT_EQ(dumpSyntax(), "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] "
-                          "[--threads N] [--no-cpu-notes] FILE [ARCH]");
+                          "[--threads N] [--no-cpu-notes] [--vmcoreinfo "
+                          "SOURCE] FILE [ARCH]");
   const std::string &H = dumpHelp();
   EXPECT_THAT(H, testing::HasSubstr("one of (any case): " + archNameList()));
   EXPECT_THAT(H, testing::HasSubstr(
@@ -152,8 +179,10 @@ TEST(DumpOptionsTest, SyntaxAndHelpComeFromTheTable) {
   EXPECT_THAT(H, testing::HasSubstr("\n-f, --format FORMAT: " + formatList()));
   EXPECT_THAT(H, testing::HasSubstr("\n--threads N: kdump formats: compress "
                                     "on N threads (default: "));
-  EXPECT_THAT(H, testing::EndsWith(
-                     "\n--no-cpu-notes: leave the vCPU register notes out."));
+  EXPECT_THAT(H, testing::HasSubstr(
+                     "\n--no-cpu-notes: leave the vCPU register notes out.\n"));
+  EXPECT_THAT(H, testing::HasSubstr("\n--vmcoreinfo SOURCE: where the "
+                                    "VMCOREINFO note comes from: auto"));
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 #include "qemudump/ElfVmcoreWriter.h"
 #include "qemudump/MemoryFault.h"
+#include "qemudump/NoteSegment.h"
 #include "qemudump/Notes.h"
+#include "qemudump/VmcoreNotes.h"
 
 #include "BufferMemory.h"
 #include "TestUtil.h"
@@ -40,6 +42,15 @@ public:
   }
 };
 
+/// The finalized segment of \p Raw: one note, or the placeholder alone.
+NoteSegment segmentOf(ArrayRef<uint8_t> Raw, bool LittleEndian) {
+  NoteSegment S(LittleEndian);
+  if (Raw != ArrayRef<uint8_t>(placeholderNote(LittleEndian)))
+    cantFail(S.addGuestNote(Raw));
+  S.finalize();
+  return S;
+}
+
 class ElfVmcoreWriterTest : public TempDirTest {
 protected:
   ElfVmcoreWriterTest() : TempDirTest("out.vmcore") {}
@@ -51,8 +62,10 @@ protected:
     Expected<OutputFile> Out = OutputFile::create(Path);
     if (!Out)
       return Out.takeError();
+    NoteSegment Segment = segmentOf(Notes, A.isLittleEndian());
+    ReadyNotes Ready(Segment);
     Expected<ElfVmcoreStats> S = writeElfVmcore(
-        *Out, A, ElfClass ? ElfClass : A.ElfClass, Map, Notes, M, nullptr);
+        *Out, A, ElfClass ? ElfClass : A.ElfClass, Map, Ready, M, nullptr);
     if (!S)
       return S.takeError();
     if (Error E = Out->commit())
@@ -242,13 +255,14 @@ TEST_F(ElfVmcoreWriterTest, ProgressCanInterrupt) {
   ASSERT_TRUE(succeeded(Out));
   unsigned Calls = 0;
   const Arch &A = cantFail(parseArch("X86_64"));
-  Expected<ElfVmcoreStats> S =
-      writeElfVmcore(*Out, A, A.ElfClass, Map, placeholderNote(true), M,
-                     [&](uint64_t Done, uint64_t Total) {
-                       EXPECT_EQ(Total, 0x1000000u);
-                       EXPECT_LE(Done, Total);
-                       return ++Calls < 2;
-                     });
+  NoteSegment Segment = segmentOf(placeholderNote(true), true);
+  ReadyNotes Ready(Segment);
+  Expected<ElfVmcoreStats> S = writeElfVmcore(
+      *Out, A, A.ElfClass, Map, Ready, M, [&](uint64_t Done, uint64_t Total) {
+        EXPECT_EQ(Total, 0x1000000u);
+        EXPECT_LE(Done, Total);
+        return ++Calls < 2;
+      });
   EXPECT_THAT(errorOf(std::move(S)), testing::HasSubstr("interrupted"));
   EXPECT_EQ(Calls, 2u);
 }

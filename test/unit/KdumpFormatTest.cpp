@@ -206,8 +206,10 @@ TEST(KdumpFormatTest, LayoutPlacesEveryPart) {
   ASSERT_TRUE(succeeded(Map.addRange(0, 0xa0000, 0x10000000)));
   ASSERT_TRUE(succeeded(Map.addRange(0x100000, 0x400000, 0x20000000)));
   NoteSegment Notes = vmcoreInfoNotes("OSRELEASE=6.1\n");
-  Expected<kdump::FileLayout> L = kdump::layOut(x86_64(), Map, Notes, -4096);
+  Expected<kdump::FileLayout> L =
+      kdump::layOut(x86_64(), Map, Notes.bytes().size());
   ASSERT_TRUE(succeeded(L));
+  kdump::SubHeader Sub = kdump::subHeader(*L, Notes, -4096);
   EXPECT_EQ(L->BlockSize, PS);
   ASSERT_EQ(L->Runs.size(), 2u);
   EXPECT_EQ(L->Runs[0].First, 0u);
@@ -217,12 +219,13 @@ TEST(KdumpFormatTest, LayoutPlacesEveryPart) {
   EXPECT_EQ(L->Pages, 1184u);
   EXPECT_EQ(L->MaxMapnr, 1280u);
   // Block 1: the sub header (104 bytes) and the notes right after it.
-  EXPECT_EQ(L->Sub.PhysBase, -4096);
-  EXPECT_EQ(L->Sub.OffsetNote, PS + 104u);
-  EXPECT_EQ(L->Sub.SizeNote, Notes.bytes().size());
-  EXPECT_EQ(L->Sub.OffsetVmcoreinfo, PS + 104u + 12 + 12); // header, name
-  EXPECT_EQ(L->Sub.SizeVmcoreinfo, 14u);
-  EXPECT_EQ(L->Sub.MaxMapnr64, 1280u);
+  EXPECT_EQ(L->NotesOffset, PS + 104u);
+  EXPECT_EQ(Sub.PhysBase, -4096);
+  EXPECT_EQ(Sub.OffsetNote, PS + 104u);
+  EXPECT_EQ(Sub.SizeNote, Notes.bytes().size());
+  EXPECT_EQ(Sub.OffsetVmcoreinfo, PS + 104u + 12 + 12); // header, name
+  EXPECT_EQ(Sub.SizeVmcoreinfo, 14u);
+  EXPECT_EQ(Sub.MaxMapnr64, 1280u);
   EXPECT_EQ(L->SubHdrBlocks, 1u);
   // Bitmaps of 160 bytes, each a whole block; descriptors; the zero page.
   EXPECT_EQ(L->BitmapBytes, PS);
@@ -240,30 +243,40 @@ TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
   std::vector<X86CpuState> Cpus(20);
   Notes.addX86Cpus(Cpus, true);
   Notes.finalize();
-  Expected<kdump::FileLayout> L = kdump::layOut(x86_64(), Map, Notes, 0);
+  Expected<kdump::FileLayout> L =
+      kdump::layOut(x86_64(), Map, Notes.bytes().size());
   ASSERT_TRUE(succeeded(L));
+  kdump::SubHeader Sub = kdump::subHeader(*L, Notes, 0);
   EXPECT_EQ(L->Pages, 1u);
   EXPECT_EQ(L->MaxMapnr, 0x1000001u);
   EXPECT_EQ(L->BitmapBytes, (0x1000001u / 8 / PS + 1) * PS);
   EXPECT_FALSE(Notes.vmcoreInfo().has_value());
-  EXPECT_EQ(L->Sub.OffsetVmcoreinfo, 0u);
-  EXPECT_EQ(L->Sub.SizeVmcoreinfo, 0u);
-  // 20 x (CORE 356 + QEMU 460) bytes of notes: three blocks with the header.
+  EXPECT_EQ(Sub.OffsetVmcoreinfo, 0u);
+  EXPECT_EQ(Sub.SizeVmcoreinfo, 0u);
+  // 20 x (CORE 356 + QEMU 460) bytes of notes: five blocks with the header.
   EXPECT_EQ(L->SubHdrBlocks, (104 + Notes.bytes().size() + PS - 1) / PS);
   EXPECT_EQ(L->SubHdrBlocks, 5u);
   EXPECT_EQ(L->BitmapOffset, (1 + L->SubHdrBlocks) * PS);
+  // Room for more notes than there are (a VMCOREINFO note still to be found
+  // in guest RAM): more blocks, the same offsets in them.
+  Expected<kdump::FileLayout> Roomy =
+      kdump::layOut(x86_64(), Map, Notes.bytes().size() + 0x10018);
+  ASSERT_TRUE(succeeded(Roomy));
+  EXPECT_EQ(Roomy->SubHdrBlocks,
+            (104 + Notes.bytes().size() + 0x10018 + PS - 1) / PS);
+  EXPECT_EQ(Roomy->SubHdrBlocks, 21u);
+  EXPECT_EQ(Roomy->NotesOffset, L->NotesOffset);
+  EXPECT_EQ(kdump::subHeader(*Roomy, Notes, 0).SizeNote, Notes.bytes().size());
 }
 
 TEST(KdumpFormatTest, LayoutRefusesWhatTheFormatCannotHold) {
-  NoteSegment Notes(true);
-  Notes.finalize();
   GuestMemoryMap Empty;
-  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), Empty, Notes, 0)),
+  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), Empty, 20)),
               testing::HasSubstr("no guest RAM"));
   GuestMemoryMap Huge;
   // Beyond 2^32 blocks of bitmap: past 2^62 bytes of guest-physical space.
   ASSERT_TRUE(succeeded(Huge.addRange(0x7ffffffffffff000, 0x1000, 0x1000)));
-  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), Huge, Notes, 0)),
+  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), Huge, 20)),
               testing::HasSubstr("too high for a kdump file"));
 }
 

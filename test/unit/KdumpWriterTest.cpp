@@ -178,20 +178,28 @@ class KdumpWriterTest : public TempDirTest {
 protected:
   KdumpWriterTest() : TempDirTest("out.kdump") {}
 
+  /// The kdump file of \p Map with \p Notes (by default, a VMCOREINFO note),
+  /// the guest kernel being someUts() with phys_base \p PhysBase.
   Expected<KdumpStats> write(const GuestMemoryMap &Map, MemorySource &M,
                              KdumpOptions Options,
                              const NoteSegment *Notes = nullptr,
-                             const Arch &A = x86_64()) {
+                             int64_t PhysBase = 0, const Arch &A = x86_64()) {
     NoteSegment Default = vmcoreInfoNotes("OSRELEASE=6.1.0-test\n"
                                           "NUMBER(phys_base)=-715128832\n");
+    ReadyNotes Ready(Notes ? *Notes : Default);
     if (!Options.Timestamp)
       Options.Timestamp = 1700000000;
-    Options.Guest.Uts = someUts();
+    Options.GuestInfo = [PhysBase](std::optional<StringRef>) {
+      GuestKernelInfo G;
+      G.Uts = someUts();
+      G.PhysBase = PhysBase;
+      return G;
+    };
     Expected<OutputFile> Out = OutputFile::create(Path);
     if (!Out)
       return Out.takeError();
-    Expected<KdumpStats> S = writeKdumpVmcore(
-        *Out, A, Map, Notes ? *Notes : Default, M, Options, nullptr);
+    Expected<KdumpStats> S =
+        writeKdumpVmcore(*Out, A, Map, Ready, M, Options, nullptr);
     if (!S)
       return S.takeError();
     if (Error E = Out->commit())
@@ -282,8 +290,7 @@ TEST_F(KdumpWriterTest, HeadersDescribeTheGuest) {
   ASSERT_TRUE(succeeded(Notes.addGuestNote(Raw)));
   Notes.finalize();
   KdumpOptions O;
-  O.Guest.PhysBase = -715128832;
-  ASSERT_TRUE(succeeded(write(Map, M, O, &Notes)));
+  ASSERT_TRUE(succeeded(write(Map, M, O, &Notes, -715128832)));
   std::vector<uint8_t> F = file();
   EXPECT_EQ(le32(F, 8), 6u);
   EXPECT_EQ(le64(F, 408), 1700000000u);
@@ -416,7 +423,8 @@ TEST_F(KdumpWriterTest, ProgressCanInterrupt) {
   KdumpOptions O;
   NoteSegment Notes(true);
   Notes.finalize(); // the placeholder alone
-  Expected<KdumpStats> S = writeKdumpVmcore(*Out, x86_64(), Map, Notes, M, O,
+  ReadyNotes Ready(Notes);
+  Expected<KdumpStats> S = writeKdumpVmcore(*Out, x86_64(), Map, Ready, M, O,
                                             [&](uint64_t Done, uint64_t Total) {
                                               EXPECT_EQ(Total, 1000u * PS);
                                               EXPECT_GT(Done, Last);

@@ -23,6 +23,15 @@
 
 namespace qemudump {
 
+/// Where the vmcore's VMCOREINFO note comes from (--vmcoreinfo).
+enum class VmcoreInfoSource {
+  Auto,   ///< QEMU's vmcoreinfo device; without a note from it, a scan.
+  Device, ///< The vmcoreinfo device only.
+  Scan,   ///< Found in guest RAM only (VmcoreInfoScanner).
+  None,   ///< No VMCOREINFO note.
+  File,   ///< DumpOptions::VmcoreInfoFile.
+};
+
 struct DumpOptions {
   std::string File;
   /// The ARCH given, or null: infer it.
@@ -37,6 +46,9 @@ struct DumpOptions {
   /// --threads, only with a kdump format.
   std::optional<unsigned> Threads;
   bool CpuNotes = true;
+  VmcoreInfoSource VmcoreInfo = VmcoreInfoSource::Auto;
+  /// With VmcoreInfoSource::File: the file holding the note or its text.
+  std::string VmcoreInfoFile;
 };
 
 /// Parses the command's arguments: options (-x V, --xx V, --xx=V, `--` ends

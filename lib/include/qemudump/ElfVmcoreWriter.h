@@ -9,8 +9,12 @@
 //               p_align = 0, p_flags = 0
 //   [section header 0, only with PN_XNUM: sh_info holds the real phnum]
 //   notes
+//   the rest of the notes' room (VmcoreNotes::capacity()), zeros
 //   padding to the guest page size
 //   block contents, in order
+//
+// The blocks are written first, the headers and notes last: the notes may
+// need what the copy read (VmcoreNotes.h).
 //
 // The file is sparse: memory the source knows to be zero, and every all-zero
 // 4 KiB block of what it reads, become holes; the apparent size and contents
@@ -25,6 +29,7 @@
 #include "qemudump/GuestMemoryMap.h"
 #include "qemudump/MemorySource.h"
 #include "qemudump/OutputFile.h"
+#include "qemudump/VmcoreNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -49,13 +54,14 @@ constexpr size_t CopyChunkSize = 4 << 20;
 
 /// Writes the vmcore of the guest \p A for \p Map to \p Out, as an ELF file
 /// of class \p ElfClass (ELFCLASS32 or ELFCLASS64: vmcoreElfClass() says
-/// which) with A's byte order and e_machine. \p Notes is the encoded note
-/// segment (it must not be empty). Memory is read from \p Memory in chunks of
-/// at most CopyChunkSize (one buffer, whatever the guest size); a read that
-/// fails aborts the dump with a MemoryFault naming the guest-physical range.
+/// which) with A's byte order and e_machine, and the notes \p Notes gives
+/// once guest memory is copied (they must not be empty). Memory is read from
+/// \p Memory in chunks of at most CopyChunkSize (one buffer, whatever the
+/// guest size); a read that fails aborts the dump with a MemoryFault naming
+/// the guest-physical range.
 llvm::Expected<ElfVmcoreStats>
 writeElfVmcore(OutputFile &Out, const Arch &A, uint8_t ElfClass,
-               const GuestMemoryMap &Map, llvm::ArrayRef<uint8_t> Notes,
+               const GuestMemoryMap &Map, VmcoreNotes &Notes,
                MemorySource &Memory, ProgressFn Progress);
 
 } // namespace qemudump

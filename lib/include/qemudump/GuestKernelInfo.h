@@ -17,7 +17,11 @@
 #include "qemudump/GuestMemoryMap.h"
 #include "qemudump/MemorySource.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
+#include <array>
 
 #include <cstdint>
 #include <optional>
@@ -53,6 +57,26 @@ GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
                                     MemorySource &Memory,
                                     std::optional<llvm::StringRef> VmcoreInfo,
                                     std::vector<std::string> &Warnings);
+
+/// Where the guest kernel's init_uts_ns is, from VMCOREINFO.
+struct InitUtsNsAddress {
+  uint64_t Vaddr = 0; ///< SYMBOL(init_uts_ns) (KASLR offset included).
+  uint64_t Paddr = 0; ///< Its guest-physical address.
+};
+
+/// SYMBOL(init_uts_ns) of \p Info translated to guest-physical: on x86_64
+/// with NUMBER(phys_base), on aarch64 with NUMBER(kimage_voffset). None when
+/// VMCOREINFO does not say, or the arch's translation is unknown.
+std::optional<InitUtsNsAddress>
+locateInitUtsNs(const Arch &A, const llvm::StringMap<std::string> &Info);
+
+/// The six utsname fields of the guest's init_uts_ns at \p Where (its name
+/// at OFFSET(uts_namespace.name), or where older kernels had it), or why
+/// there is no utsname there (sysname must be "Linux").
+llvm::Expected<std::array<std::string, 6>>
+readInitUtsname(const GuestMemoryMap &Map, MemorySource &Memory,
+                const llvm::StringMap<std::string> &Info,
+                const InitUtsNsAddress &Where);
 
 } // namespace qemudump
 

@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace qemudump {
@@ -51,6 +52,9 @@ public:
   /// The host address of guest-physical [Addr, Addr + Len) when one block
   /// holds all of it.
   std::optional<uint64_t> hostAddressOf(uint64_t Addr, uint64_t Len) const;
+
+  /// The block holding QEMU (host) address \p HostAddr, if any.
+  const MemoryBlock *blockOfHost(uint64_t HostAddr) const;
 
 private:
   std::vector<MemoryBlock> Blocks;

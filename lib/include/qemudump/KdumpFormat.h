@@ -104,8 +104,8 @@ struct FileLayout {
   std::vector<PfnRun> Runs; ///< The pages dumped, ascending.
   uint64_t Pages = 0;       ///< Pages dumped (all of guest RAM's).
   uint64_t MaxMapnr = 0;
-  SubHeader Sub;             ///< Offsets of the notes and VMCOREINFO filled in.
-  uint64_t SubHdrBlocks = 0; ///< The sub header and the notes.
+  uint64_t NotesOffset = 0;  ///< Right after the sub header.
+  uint64_t SubHdrBlocks = 0; ///< The sub header and the notes' room.
   uint64_t BitmapBytes = 0;  ///< Each of the two bitmaps.
   uint64_t BitmapOffset = 0; ///< The first bitmap; the second follows it.
   uint64_t DescOffset = 0;   ///< The page descriptors.
@@ -113,12 +113,18 @@ struct FileLayout {
   uint64_t DataOffset = 0; ///< The first stored page, after the zero page.
 };
 
-/// The layout of the kdump file of \p Map with the notes \p Notes for the
-/// guest \p A whose kernel's phys_base is \p PhysBase. Fails when the page
-/// size is not a power of two of at least 512, there is no RAM, or guest RAM
-/// reaches too high for the format's 32-bit block counts.
+/// The layout of the kdump file of \p Map for the guest \p A, with room for
+/// \p NotesCapacity bytes of notes. Fails when the page size is not a power
+/// of two of at least 512, there is no RAM, or guest RAM reaches too high
+/// for the format's 32-bit block counts.
 llvm::Expected<FileLayout> layOut(const Arch &A, const GuestMemoryMap &Map,
-                                  const NoteSegment &Notes, int64_t PhysBase);
+                                  uint64_t NotesCapacity);
+
+/// The sub header of a file laid out as \p L, holding \p Notes (at most the
+/// capacity it was laid out with) for a guest kernel whose phys_base is
+/// \p PhysBase: the notes right after it, the VMCOREINFO text inside them.
+SubHeader subHeader(const FileLayout &L, const NoteSegment &Notes,
+                    int64_t PhysBase);
 
 } // namespace kdump
 } // namespace qemudump

@@ -2,10 +2,12 @@
 //
 // Writes makedumpfile's kdump-compressed format (KdumpFormat.h) as crash,
 // makedumpfile and libkdumpfile/drgn read it: the layout is computed first
-// (kdump::layOut), then the headers, bitmaps and shared zero page are
-// emitted, then the pages. Two forms of the same file: raw (the seekable file
-// itself, QEMU's kdump-raw-*) and flattened (makedumpfile's streamable form,
-// what QEMU's kdump-* write).
+// (kdump::layOut), then the bitmaps, the shared zero page and the pages are
+// emitted, and last the headers and notes (which may need what the copy read:
+// VmcoreNotes.h). Two forms of the same file: raw (the seekable file itself,
+// QEMU's kdump-raw-*) and flattened (makedumpfile's streamable form, what
+// QEMU's kdump-* write; its records may come in any order, `makedumpfile -R`
+// and crash place each at its offset).
 //
 // Pages are compressed by a pool of worker threads (CompressorPool.h) while
 // the calling thread reads guest memory and writes the results in order;
@@ -24,10 +26,12 @@
 #include "qemudump/MemorySource.h"
 #include "qemudump/NoteSegment.h"
 #include "qemudump/OutputFile.h"
+#include "qemudump/VmcoreNotes.h"
 
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 namespace qemudump {
@@ -44,8 +48,9 @@ struct KdumpOptions {
   unsigned NrCpus = 0;
   /// The header's time stamp (seconds since the epoch); unset: now.
   std::optional<int64_t> Timestamp;
-  /// The guest kernel's utsname and phys_base, for the headers.
-  GuestKernelInfo Guest;
+  /// The guest kernel's utsname and phys_base for the headers, given the
+  /// finished notes' VMCOREINFO text (if any).
+  std::function<GuestKernelInfo(std::optional<llvm::StringRef>)> GuestInfo;
 };
 
 /// min(2, the number of hardware threads), at least 1.
@@ -59,15 +64,16 @@ struct KdumpStats {
   uint64_t CompressedPages = 0; ///< Stored compressed.
   uint64_t PlainPages = 0;      ///< Stored as is (compression did not help).
   unsigned Threads = 0;
+  GuestKernelInfo Guest; ///< What the headers say of the guest kernel.
 };
 
 /// Writes the kdump file for \p Map to \p Out, with the notes \p Notes
-/// (finalized). Fails when \p Options' compression is not built in, a read
-/// fails (a MemoryFault naming the guest-physical range), or a write fails;
-/// \p Progress as for writeElfVmcore.
+/// gives once guest memory is copied. Fails when \p Options' compression is
+/// not built in, a read fails (a MemoryFault naming the guest-physical
+/// range), or a write fails; \p Progress as for writeElfVmcore.
 llvm::Expected<KdumpStats>
 writeKdumpVmcore(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-                 const NoteSegment &Notes, MemorySource &Memory,
+                 VmcoreNotes &Notes, MemorySource &Memory,
                  const KdumpOptions &Options, ProgressFn Progress);
 
 } // namespace qemudump

@@ -37,8 +37,11 @@ public:
 
   /// The guest's note exactly as extractGuestNote() took it from guest RAM.
   /// Its descriptor is the VMCOREINFO text when its name is "VMCOREINFO".
-  /// Fails (adding nothing) when \p Note is not one well-formed note.
-  llvm::Error addGuestNote(llvm::ArrayRef<uint8_t> Note);
+  /// \p Origin says where it came from, for describe() ("vmcoreinfo
+  /// device", "found in guest RAM at 0x..."). Fails (adding nothing) when
+  /// \p Note is not one well-formed note.
+  llvm::Error addGuestNote(llvm::ArrayRef<uint8_t> Note,
+                           llvm::StringRef Origin = "");
 
   /// Adds the NONE placeholder when no note was added. Call once, last.
   void finalize();
@@ -58,7 +61,7 @@ public:
   std::optional<llvm::StringRef> vmcoreInfoText() const;
 
   /// What the segment holds, for the summary line: "2 vCPUs (CORE, QEMU),
-  /// VMCOREINFO", or "placeholder NONE (...)".
+  /// VMCOREINFO (vmcoreinfo device)", or "placeholder NONE (...)".
   std::string describe() const;
 
 private:

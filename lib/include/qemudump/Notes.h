@@ -42,6 +42,13 @@ std::vector<uint8_t> placeholderNote(bool LittleEndian);
 llvm::Expected<std::vector<uint8_t>>
 extractGuestNote(llvm::ArrayRef<uint8_t> Buffer, bool LittleEndian);
 
+/// The VMCOREINFO note of the file at \p Path: the file is one such note
+/// (as /sys/kernel/vmcoreinfo's address points at), or the VMCOREINFO text
+/// itself (KEY=VALUE lines, OSRELEASE among them), which becomes a note in
+/// the guest's byte order. Fails, naming the file, otherwise.
+llvm::Expected<std::vector<uint8_t>>
+vmcoreInfoNoteFromFile(llvm::StringRef Path, bool LittleEndian);
+
 /// A decoded note: name without its NUL, descriptor bytes.
 struct NoteView {
   llvm::StringRef Name;

@@ -1,0 +1,28 @@
+//===- VmcoreNotes.cpp - The notes as a writer gets them ------------------===//
+
+#include "qemudump/VmcoreNotes.h"
+
+#include "qemudump/Notes.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+VmcoreNotes::~VmcoreNotes() = default;
+
+uint64_t ScannedNotes::capacity() const {
+  // The vCPUs' notes, then the largest note a kernel writes (which is
+  // larger than the placeholder that stands in when none is found).
+  return Segment.bytes().size() +
+         noteSize(sizeof("VMCOREINFO"), MaxScannedVmcoreInfoText);
+}
+
+Expected<const NoteSegment &> ScannedNotes::finish() {
+  if (std::optional<VmcoreInfoScanner::Found> F = Scanner.find(Map, Warnings))
+    if (Error E = Segment.addGuestNote(F->Note, F->Origin))
+      return std::move(E); // find() proved it a note: cannot happen
+  Segment.finalize();
+  return Segment;
+}
+
+} // namespace qemudump
