@@ -30,9 +30,10 @@ static Error coreError(StringRef Path, const Twine &What) {
 
 /// A read of [HostAddr, HostAddr + Length) that failed for \p What.
 static Error coreFault(StringRef Path, uint64_t HostAddr, uint64_t Length,
-                       const Twine &What) {
-  return make_error<MemoryFault>(HostAddr, Length,
-                                 ("core file '" + Path + "': " + What).str());
+                       const Twine &What,
+                       MemoryFault::Kind K = MemoryFault::Other) {
+  return make_error<MemoryFault>(
+      HostAddr, Length, ("core file '" + Path + "': " + What).str(), K);
 }
 
 /// Reads [Offset, Offset + Size) of \p FD, short at the end of the file.
@@ -262,7 +263,8 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
           formatv("holds no mapping at {0:x}; QEMU probably ran with "
                   "-machine dump-guest-core=off, or the core does not belong "
                   "to this QEMU",
-                  HostAddr));
+                  HostAddr),
+          MemoryFault::NotMapped);
     uint64_t Off = HostAddr - S->VAddr;
     uint64_t N = std::min<uint64_t>(Buf.size(), S->MemSize - Off);
     uint64_t InFile = Off < S->FileSize ? std::min(N, S->FileSize - Off) : 0;
@@ -275,7 +277,8 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
                     "{1:x}, beyond the end of the file ({2:x} bytes); take "
                     "the core again, or check the disk that holds it",
                     HostAddr + (FileSize > Start ? FileSize - Start : 0),
-                    std::max(Start, FileSize), FileSize));
+                    std::max(Start, FileSize), FileSize),
+            MemoryFault::Truncated);
       for (uint64_t Done = 0; Done < InFile;) {
         ssize_t R = sys::RetryAfterSignal(-1, ::pread, FD, Buf.data() + Done,
                                           InFile - Done, Start + Done);
@@ -295,7 +298,8 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
                   "memory-backend-file with share=on); set "
                   "/proc/PID/coredump_filter to include shared file mappings "
                   "(0x3f) before taking the core",
-                  HostAddr + InFile));
+                  HostAddr + InFile),
+          MemoryFault::FileBacked);
     // Anonymous pages the kernel left out of the core were never written:
     // they are zeros.
     std::memset(Buf.data() + InFile, 0, N - InFile);

@@ -145,6 +145,16 @@ const OptionSpec Options[] = {
        O.CpuNotes = false;
        return Error::success();
      }},
+    {"", "--no-sync", "", false,
+     [] {
+       return std::string("do not wait for the vmcore to reach the disk "
+                          "(fsync of the file and its directory) before "
+                          "saying it is written.");
+     },
+     [](DumpOptions &O, StringRef, StringRef) -> Error {
+       O.Sync = false;
+       return Error::success();
+     }},
     {"", "--vmcoreinfo", "SOURCE", false,
      [] {
        return std::string(

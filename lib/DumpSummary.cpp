@@ -32,18 +32,22 @@ std::string DumpSummary::format() const {
       formatv("{0} {1}, {2} of guest memory", Blocks,
               Blocks == 1 ? "block" : "blocks", humanBytes(MemoryBytes))
           .str();
+  std::string Tail;
+  if (!LeftOut.empty())
+    Tail = "; left out as in QEMU's own dump: " +
+           join(LeftOut.begin(), LeftOut.end(), ", ");
   if (!KdumpFile)
-    return formatv("wrote {0} ({1}): {2}, notes: {3}; {4} bytes in {5:f3} s",
-                   File, What, Memory, Notes, FileSize, Seconds)
+    return formatv("wrote {0} ({1}): {2}, notes: {3}; {4} bytes in {5:f3} s{6}",
+                   File, What, Memory, Notes, FileSize, Seconds, Tail)
         .str();
   const KdumpStats &S = KdumpFile->Stats;
   return formatv("wrote {0} ({1}): {2} in {3} pages ({4} zero, {5} "
                  "compressed, {6} stored as is), notes: {7}, utsname from {8} "
                  "(release {9}); {10} bytes in {11:f3} s, {12} compression "
-                 "thread{13}",
+                 "thread{13}{14}",
                  File, What, Memory, S.Pages, S.ZeroPages, S.CompressedPages,
                  S.PlainPages, Notes, KdumpFile->UtsSource, KdumpFile->Release,
-                 FileSize, Seconds, S.Threads, S.Threads == 1 ? "" : "s")
+                 FileSize, Seconds, S.Threads, S.Threads == 1 ? "" : "s", Tail)
       .str();
 }
 

@@ -2,12 +2,16 @@
 
 #include "qemudump/OutputFile.h"
 
+#include "llvm/Support/Errno.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,7 +23,47 @@ static Error fileError(const Twine &Message) {
   return createStringError(inconvertibleErrorCode(), Message.str());
 }
 
-Expected<OutputFile> OutputFile::create(StringRef FinalPath) {
+namespace {
+
+/// Runs a file operation with SIGXFSZ blocked in this thread, then takes the
+/// SIGXFSZ it raised, if any: a file-size limit is then just EFBIG.
+template <class Fn> auto withoutSigxfsz(Fn F) -> decltype(F()) {
+  sigset_t Xfsz, Old;
+  sigemptyset(&Xfsz);
+  sigaddset(&Xfsz, SIGXFSZ);
+  pthread_sigmask(SIG_BLOCK, &Xfsz, &Old);
+  auto R = F();
+  int Errno = errno;
+  if (!sigismember(&Old, SIGXFSZ)) {
+    struct timespec Now = {0, 0};
+    while (sigtimedwait(&Xfsz, nullptr, &Now) == SIGXFSZ) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &Old, nullptr);
+  errno = Errno;
+  return R;
+}
+
+/// An unnamed file in \p Dir, or -1 with errno set.
+int openUnnamed(StringRef Dir) {
+#ifdef O_TMPFILE
+  return sys::RetryAfterSignal(-1, ::open, Dir.str().c_str(),
+                               O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#else
+  errno = EOPNOTSUPP;
+  return -1;
+#endif
+}
+
+/// Whether open(O_TMPFILE) failing with \p Errno means the file system (or
+/// kernel) does not support it, rather than that the directory is unusable.
+bool unsupported(int Errno) {
+  return Errno == EOPNOTSUPP || Errno == EISDIR || Errno == EINVAL;
+}
+
+} // namespace
+
+Expected<OutputFile> OutputFile::create(StringRef FinalPath, Options Opts) {
   if (FinalPath.empty())
     return fileError("no output file name given");
   if (sys::fs::is_directory(FinalPath))
@@ -34,9 +78,24 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath) {
     return fileError(formatv("cannot write '{0}': directory '{1}' does not "
                              "exist; create it or choose another path",
                              FinalPath, Dir));
+  auto CannotCreate = [&](const Twine &Why) {
+    return fileError(formatv("cannot create a file in '{0}': {1}; choose a "
+                             "directory you can write to",
+                             Dir, Why));
+  };
 
-  // Same directory, so that the final rename is atomic; O_EXCL and a random
-  // name, so that nothing planted there (a symlink) is followed.
+  // Unnamed, in the final directory: it is linked into place when complete.
+  if (Opts.Unnamed) {
+    int FD = openUnnamed(Dir);
+    if (FD >= 0) {
+      ::fchmod(FD, 0600); // O_TMPFILE's mode is subject to the umask
+      return OutputFile(FD, FinalPath, Dir, "", Opts.Sync);
+    }
+    if (!unsupported(errno))
+      return CannotCreate(std::strerror(errno));
+  }
+  // Else named, in the same directory, so that the final rename is atomic;
+  // O_EXCL and a random name, so that nothing planted there is followed.
   SmallString<256> Model(FinalPath);
   Model += ".qemudump-%%%%%%%%.tmp";
   int FD = -1;
@@ -44,17 +103,15 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath) {
   if (std::error_code EC =
           sys::fs::createUniqueFile(Model, FD, Temp, sys::fs::OF_None,
                                     sys::fs::owner_read | sys::fs::owner_write))
-    return fileError(formatv("cannot create a file in '{0}': {1}; choose a "
-                             "directory you can write to",
-                             Dir, EC.message()));
+    return CannotCreate(EC.message());
   // createUniqueFile honours the umask; make sure of 0600 whatever it is.
   ::fchmod(FD, 0600);
-  return OutputFile(FD, FinalPath, Temp);
+  return OutputFile(FD, FinalPath, Dir, Temp, Opts.Sync);
 }
 
 OutputFile::OutputFile(OutputFile &&Other)
     : FD(Other.FD), Offset(Other.Offset), FinalPath(Other.FinalPath),
-      TempPath(Other.TempPath) {
+      Dir(Other.Dir), TempPath(Other.TempPath), Sync(Other.Sync) {
   Other.FD = -1;
   Other.TempPath.clear();
 }
@@ -68,41 +125,41 @@ Error OutputFile::ioError(const char *What, int Errno) const {
   else if (Errno == EFBIG)
     Hint = "; the file-size limit (ulimit -f) or the file system's maximum "
            "file size was reached";
-  return fileError(formatv("cannot {0} '{1}' at offset {2}: {3}{4}", What,
-                           TempPath, Offset, std::strerror(Errno), Hint));
+  else if (Errno == EROFS)
+    Hint = "; the file system is read-only: write elsewhere";
+  StringRef Name =
+      TempPath.empty() ? StringRef(FinalPath) : StringRef(TempPath);
+  return fileError(formatv("cannot {0} '{1}' at offset {2}: {3}{4}", What, Name,
+                           Offset, std::strerror(Errno), Hint));
 }
 
-Error OutputFile::write(ArrayRef<uint8_t> Data) {
+Error OutputFile::pwriteAll(ArrayRef<uint8_t> Data, uint64_t Pos) {
   while (!Data.empty()) {
-    ssize_t N = ::pwrite(FD, Data.data(), Data.size(), Offset);
-    if (N < 0) {
-      if (errno == EINTR)
-        continue;
+    ssize_t N = withoutSigxfsz([&] {
+      return sys::RetryAfterSignal(-1, ::pwrite, FD, Data.data(), Data.size(),
+                                   Pos);
+    });
+    if (N < 0)
       return ioError("write", errno);
-    }
-    if (N == 0)
-      return ioError("write", EIO);
-    Data = Data.drop_front(N);
-    Offset += N;
-  }
-  return Error::success();
-}
-
-Error OutputFile::writeAt(uint64_t Pos, ArrayRef<uint8_t> Data) {
-  uint64_t End = Pos + Data.size();
-  while (!Data.empty()) {
-    ssize_t N = ::pwrite(FD, Data.data(), Data.size(), Pos);
-    if (N < 0) {
-      if (errno == EINTR)
-        continue;
-      return ioError("write", errno);
-    }
     if (N == 0)
       return ioError("write", EIO);
     Data = Data.drop_front(N);
     Pos += N;
   }
-  Offset = std::max(Offset, End);
+  return Error::success();
+}
+
+Error OutputFile::write(ArrayRef<uint8_t> Data) {
+  if (Error E = pwriteAll(Data, Offset))
+    return E;
+  Offset += Data.size();
+  return Error::success();
+}
+
+Error OutputFile::writeAt(uint64_t Pos, ArrayRef<uint8_t> Data) {
+  if (Error E = pwriteAll(Data, Pos))
+    return E;
+  Offset = std::max<uint64_t>(Offset, Pos + Data.size());
   return Error::success();
 }
 
@@ -140,19 +197,88 @@ Error OutputFile::writeSparse(ArrayRef<uint8_t> Data, size_t Block) {
   return Error::success();
 }
 
+/// Links the unnamed file at the final path: directly when nothing is there,
+/// else under a fresh name that is then renamed over it (atomically).
+Error OutputFile::linkIntoPlace() {
+  std::string Proc = "/proc/self/fd/" + std::to_string(FD);
+  auto Link = [&](StringRef To) {
+    if (::linkat(AT_FDCWD, Proc.c_str(), AT_FDCWD, To.str().c_str(),
+                 AT_SYMLINK_FOLLOW) == 0)
+      return 0;
+    if (errno != ENOENT)
+      return errno;
+    // No /proc: the same through the descriptor (needs CAP_DAC_READ_SEARCH).
+    return ::linkat(FD, "", AT_FDCWD, To.str().c_str(), AT_EMPTY_PATH) == 0
+               ? 0
+               : errno;
+  };
+  int Err = Link(FinalPath);
+  if (Err == 0)
+    return Error::success();
+  if (Err != EEXIST)
+    return fileError(formatv("cannot put the vmcore at '{0}': {1}", FinalPath,
+                             std::strerror(Err)));
+  for (unsigned Try = 0; Try < 100; ++Try) {
+    SmallString<256> Temp;
+    SmallString<256> Model(FinalPath);
+    Model += ".qemudump-%%%%%%%%.tmp";
+    sys::fs::createUniquePath(Model, Temp, /*MakeAbsolute=*/false);
+    Err = Link(Temp);
+    if (Err == EEXIST)
+      continue;
+    if (Err != 0)
+      return fileError(formatv("cannot put the vmcore at '{0}': {1}", FinalPath,
+                               std::strerror(Err)));
+    if (std::error_code EC = sys::fs::rename(Temp, FinalPath)) {
+      sys::fs::remove(Temp);
+      return fileError(
+          formatv("cannot replace '{0}': {1}", FinalPath, EC.message()));
+    }
+    return Error::success();
+  }
+  return fileError(formatv("cannot put the vmcore at '{0}': no free "
+                           "temporary name next to it",
+                           FinalPath));
+}
+
+Error OutputFile::syncDirectory() const {
+  std::string DirPath(Dir);
+  int D = sys::RetryAfterSignal(-1, ::open, DirPath.c_str(),
+                                O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (D < 0)
+    return fileError(formatv("cannot open '{0}' to sync it: {1}", Dir,
+                             std::strerror(errno)));
+  int R = ::fsync(D);
+  int Err = errno;
+  ::close(D);
+  // Some file systems cannot sync a directory (EINVAL): nothing to wait for.
+  if (R != 0 && Err != EINVAL)
+    return fileError(
+        formatv("cannot sync '{0}': {1}", Dir, std::strerror(Err)));
+  return Error::success();
+}
+
 Error OutputFile::commit() {
   // The apparent size: a dump that ends in zeros ends in a hole.
-  if (::ftruncate(FD, Offset) != 0)
+  if (withoutSigxfsz([&] { return ::ftruncate(FD, Offset); }) != 0)
     return ioError("set the size of", errno);
-  if (::close(FD) != 0) {
-    FD = -1;
-    return ioError("close", errno);
-  }
-  FD = -1;
-  if (std::error_code EC = sys::fs::rename(TempPath, FinalPath))
+  if (Sync && ::fsync(FD) != 0)
+    return ioError("sync", errno);
+  if (TempPath.empty()) {
+    if (Error E = linkIntoPlace())
+      return E;
+  } else if (std::error_code EC = sys::fs::rename(TempPath, FinalPath)) {
     return fileError(formatv("cannot rename '{0}' to '{1}': {2}", TempPath,
                              FinalPath, EC.message()));
+  }
   TempPath.clear();
+  int Closed = ::close(FD);
+  FD = -1;
+  if (Closed != 0)
+    return fileError(
+        formatv("cannot close '{0}': {1}", FinalPath, std::strerror(errno)));
+  if (Sync)
+    return syncDirectory();
   return Error::success();
 }
 

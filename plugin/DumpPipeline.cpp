@@ -13,6 +13,7 @@
 #include "qemudump/ElfVmcoreWriter.h"
 #include "qemudump/GuestKernelInfo.h"
 #include "qemudump/KdumpWriter.h"
+#include "qemudump/MemoryFault.h"
 #include "qemudump/NoteSegment.h"
 #include "qemudump/Notes.h"
 #include "qemudump/OutputFile.h"
@@ -44,6 +45,7 @@ private:
   Error openQemu();
   Error chooseArch();
   Error selectRange();
+  Error probe();
   NoteSegment vcpuNotes();
   Error planNotes();
   Expected<DumpSummary> write();
@@ -56,8 +58,9 @@ private:
 
   std::optional<QemuSession> Session;
   std::unique_ptr<MemorySource> Source;
-  GuestMemoryMap FullMap; ///< All of guest RAM.
-  GuestMemoryMap Map;     ///< What is dumped.
+  GuestMemoryMap FullMap;         ///< All of guest RAM.
+  std::vector<FlatRangeRow> Rows; ///< QEMU's RAM flat ranges.
+  GuestMemoryMap Map;             ///< What is dumped.
   std::string Family;
   std::optional<X86Cpus> Cpus; ///< x86 targets: the vCPUs, when readable.
   std::string CpuProblem;      ///< Why they are not.
@@ -83,6 +86,9 @@ Error DumpPipeline::openQemu() {
   if (!Memory)
     return withKnownDamage(Memory.takeError(), *Source);
   FullMap = std::move(Memory->Map);
+  Rows = std::move(Memory->Rows);
+  Warnings.insert(Warnings.end(), Memory->Warnings.begin(),
+                  Memory->Warnings.end());
   return Session->checkDumpGuestCore();
 }
 
@@ -218,6 +224,14 @@ Expected<DumpSummary> DumpPipeline::write() {
   if (!Arch.Origin.empty())
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
+  // The regions QEMU's dump leaves out (in the range dumped).
+  uint64_t Lo = O.Begin.value_or(0);
+  uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
+  for (const FlatRangeRow &R : Rows)
+    if (StringRef(R.Message).starts_with("skipped ") && R.GuestEnd > Lo &&
+        R.GuestStart < Hi)
+      Sum.LeftOut.push_back(R.Region + " " +
+                            StringRef(R.Message).drop_front(8).str());
 
   KdumpOptions Kdump;
   ElfClassChoice Class = vmcoreElfClass(A, Map.blocks().back().GuestEnd);
@@ -236,7 +250,9 @@ Expected<DumpSummary> DumpPipeline::write() {
     Sum.ArchNotes.push_back(Class.Why);
   }
 
-  Expected<OutputFile> Out = OutputFile::create(O.File);
+  OutputFile::Options FileOptions;
+  FileOptions.Sync = O.Sync;
+  Expected<OutputFile> Out = OutputFile::create(O.File, FileOptions);
   if (!Out)
     return Out.takeError();
   DumpProgress Progress(Debugger,
@@ -273,6 +289,35 @@ Expected<DumpSummary> DumpPipeline::write() {
   return Sum;
 }
 
+/// The region whose range starts at guest-physical \p GuestStart.
+static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
+  for (const FlatRangeRow &R : Rows)
+    if (R.GuestStart <= GuestStart && GuestStart < R.GuestEnd)
+      return R.Region;
+  return "?";
+}
+
+/// Every block's first and last byte readable. With dump-guest-core on, a
+/// block that no mapping of the core holds is a corrupt RAMBlock.host, not
+/// the dump-guest-core=off a core source would guess.
+Error DumpPipeline::probe() {
+  Error E = checkBlocksReadable(Map, *Source);
+  if (!E || !Session->dumpGuestCore().value_or(false))
+    return E;
+  return handleErrors(
+      std::move(E), [&](std::unique_ptr<MemoryFault> F) -> Error {
+        if (F->kind() != MemoryFault::NotMapped || !F->guestContext())
+          return Error(std::move(F));
+        const MemoryFault::GuestContext &C = *F->guestContext();
+        return corruptError(formatv(
+            "the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "
+            "would be at QEMU address {3:x}, which no mapping of the core "
+            "holds although QEMU ran with dump-guest-core=on: its "
+            "RAMBlock.host is corrupt",
+            regionAt(Rows, C.Start), C.Start, C.End, C.HostAddr));
+      });
+}
+
 Expected<DumpSummary> DumpPipeline::run() {
   if (Error E = openQemu())
     return std::move(E);
@@ -280,7 +325,7 @@ Expected<DumpSummary> DumpPipeline::run() {
     return std::move(E);
   if (Error E = selectRange())
     return std::move(E);
-  if (Error E = checkBlocksReadable(Map, *Source))
+  if (Error E = probe())
     return std::move(E);
   if (Error E = planNotes())
     return std::move(E);

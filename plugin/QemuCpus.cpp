@@ -9,6 +9,7 @@
 #include "lldb/API/SBType.h"
 #include "lldb/API/SBTypeEnumMember.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -91,10 +92,21 @@ private:
   int Scheme;
 };
 
+/// "QEMU's vCPU list is unreadable or corrupt: WHAT; ...".
+Error cpuListError(const Twine &What) {
+  return createStringError(
+      inconvertibleErrorCode(),
+      (Twine("QEMU's vCPU list is unreadable or corrupt: ") + What +
+       "; the core may be damaged, or it does not match this QEMU binary")
+          .str());
+}
+
 Error X86CpuReader::cpuError(unsigned N, uint64_t Addr) {
   const ValueReader::Failure &F = *R.failure();
-  return corruptError(
-      formatv("cannot read vCPU {0} at {1:x}: {2}", N, Addr, F.Path));
+  return cpuListError(formatv("cannot read the vCPU at position {0} of the "
+                              "list (X86CPU at {1:x}): {2}{3}{4}",
+                              N, Addr, F.Path, F.Reason.empty() ? "" : ": ",
+                              F.Reason));
 }
 
 X86CpuState X86CpuReader::registers(lldb::SBValue Env, lldb::SBValue Cpu) {
@@ -162,8 +174,10 @@ Error X86CpuReader::computeFlags(lldb::SBValue Env, X86CpuState &St,
   }
   Expected<uint64_t> Flags = x86ComputeEflags(Cc);
   if (!Flags)
-    return corruptError(formatv("vCPU {0}: cc_op {1} ({2}): {3}", St.CpuIndex,
-                                Op, OpName.empty() ? "not a CCOp" : OpName,
+    return cpuListError(formatv("the vCPU with cpu_index {0}: cc_op {1} "
+                                "({2}): {3}",
+                                St.CpuIndex, Op,
+                                OpName.empty() ? "not a CCOp" : OpName,
                                 toString(Flags.takeError())));
   St.Rflags = *Flags;
   return Error::success();
@@ -173,10 +187,17 @@ Expected<X86Cpus> X86CpuReader::read(uint64_t Cpu) {
   X86Cpus Out;
   lldb::SBValue Kvm = S.global("kvm_allowed");
   Out.Kvm = Kvm.IsValid() && S.reader().u64(Kvm, "kvm_allowed") != 0;
+  std::vector<uint64_t> Seen; // a list of at most MaxCpus: a sorted vector
   for (unsigned N = 0; Cpu != 0; ++N) {
+    auto At = llvm::lower_bound(Seen, Cpu);
+    if (At != Seen.end() && *At == Cpu)
+      return cpuListError(formatv("CPUState.node.tqe_next of the vCPU at "
+                                  "position {0} leads back to the X86CPU at "
+                                  "{1:x}, earlier in the list (a cycle)",
+                                  N - 1, Cpu));
+    Seen.insert(At, Cpu);
     if (N == MaxCpus)
-      return corruptError(formatv(
-          "the vCPU list has more than {0} entries (a cycle?)", MaxCpus));
+      return cpuListError(formatv("it has more than {0} entries", MaxCpus));
     lldb::SBValue X86 = R.at(Cpu, CpuType, "X86CPU");
     lldb::SBValue CS = R.member(X86, "parent_obj", "X86CPU");
     lldb::SBValue Env = R.member(X86, "env", "X86CPU");
@@ -185,13 +206,28 @@ Expected<X86Cpus> X86CpuReader::read(uint64_t Cpu) {
       return std::move(E);
     if (!R.ok())
       return cpuError(N, Cpu);
+    // cpu_index numbers the vCPUs (the notes' pid is cpu_index + 1).
+    if (St.CpuIndex >= MaxCpus ||
+        llvm::any_of(Out.Cpus, [&](const X86CpuState &Other) {
+          return Other.CpuIndex == St.CpuIndex;
+        }))
+      Out.Problems.push_back(
+          formatv("the vCPU at position {0} of QEMU's list has cpu_index {1}, "
+                  "{2}: its notes are numbered by it (pid {3}), and may belong "
+                  "to no vCPU (CPUState.cpu_index is likely corrupt)",
+                  N, St.CpuIndex,
+                  St.CpuIndex >= MaxCpus ? "not a vCPU number"
+                                         : "the number of another vCPU",
+                  uint64_t(St.CpuIndex) + 1)
+              .str());
     Out.Cpus.push_back(St);
     lldb::SBValue Node = R.member(CS, "node", "CPUState");
     Cpu = R.u64(R.member(Node, "tqe_next", "CPUState.node"),
                 "CPUState.node.tqe_next");
     if (!R.ok())
-      return corruptError(
-          formatv("cannot follow the vCPU list after vCPU {0}", N));
+      return cpuListError(formatv("cannot follow the list after the vCPU at "
+                                  "position {0}: {1}",
+                                  N, R.failure()->Reason));
   }
   if (Out.Cpus.empty())
     return createStringError(inconvertibleErrorCode(),

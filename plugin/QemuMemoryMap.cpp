@@ -5,6 +5,7 @@
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBType.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
@@ -46,6 +47,8 @@ private:
   Expected<lldb::SBType> flatRangeType(lldb::SBValue Ranges);
   Error addFlatRange(lldb::SBValue Range);
   std::optional<RamRange> ramRange(lldb::SBValue Range);
+  void checkNotRam(const RamRange &Range);
+  void checkSharedRam();
   const char *skipReason(lldb::SBValue Mr);
   uint64_t hostAddress(const RamRange &Ram, const FlatRangeRow &Row);
   std::string readCString(lldb::SBValue Pointer);
@@ -71,6 +74,15 @@ Expected<FlatView> MemoryMapReader::flatView() {
            formatv("FlatView.nr is {0}, more than the {1} flat ranges a QEMU "
                    "memory map can plausibly have",
                    V.Nr, MaxFlatRanges));
+  lldb::SBValue NrAllocated = R.optionalMember(View, "nr_allocated");
+  if (NrAllocated.IsValid()) {
+    uint64_t Allocated = R.u64(NrAllocated, "FlatView.nr_allocated");
+    if (R.ok() && V.Nr > Allocated)
+      R.fail(Failure::Corrupt, "",
+             formatv("FlatView.nr is {0}, but only {1} flat ranges are "
+                     "allocated (FlatView.nr_allocated)",
+                     V.Nr, Allocated));
+  }
   lldb::SBValue Ranges = R.member(View, "ranges", "FlatView");
   V.RangesAddr = R.u64(Ranges, "FlatView.ranges");
   if (R.ok() && V.RangesAddr == 0 && V.Nr != 0)
@@ -125,16 +137,61 @@ std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
     R.fail(Failure::Corrupt, "", "a flat range has a NULL MemoryRegion");
   RamRange Ram;
   Ram.Mr = R.deref(MrPtr, formatv("MemoryRegion at {0:x}", MrAddr));
-  if (!R.optionalFlag(Ram.Mr, "ram", "MemoryRegion") || !R.ok())
-    return std::nullopt;
   Ram.GuestStart = R.int128As64(R.member(AddrRange, "start", "AddrRange"),
                                 "FlatRange.addr.start");
   Ram.Size = R.int128As64(R.member(AddrRange, "size", "AddrRange"),
                           "FlatRange.addr.size");
   Ram.OffsetInRegion = R.u64(OffsetInRegion, "FlatRange.offset_in_region");
+  // Every range, RAM or not, lies inside its region: a garbage `mr` (which
+  // might read ram = 0 and drop RAM without a word) rarely passes this.
+  lldb::SBValue MrSize = R.optionalMember(Ram.Mr, "size");
+  if (MrSize.IsValid()) {
+    uint64_t Size = R.int128As64(MrSize, "MemoryRegion.size");
+    if (R.ok() &&
+        (Ram.OffsetInRegion > Size || Ram.Size > Size - Ram.OffsetInRegion))
+      R.fail(Failure::Corrupt, "",
+             formatv("the flat range at guest-physical {0:x} shows [{1:x}, "
+                     "{2:x}) of the MemoryRegion at {3:x}, which is only "
+                     "{4:x} bytes long (FlatRange.mr, .offset_in_region or "
+                     ".addr is corrupt)",
+                     Ram.GuestStart, Ram.OffsetInRegion,
+                     Ram.OffsetInRegion + Ram.Size, MrAddr, Size));
+  }
   if (!R.ok())
     return std::nullopt;
+  if (!R.optionalFlag(Ram.Mr, "ram", "MemoryRegion")) {
+    checkNotRam(Ram);
+    return std::nullopt;
+  }
   return Ram;
+}
+
+/// A region that is not RAM (MMIO) has no RAMBlock, but for a ROM device
+/// (rom_device: a flash in ROMD mode), which QEMU's dump leaves out too. One
+/// that has a RAMBlock all the same lost its `ram` flag: QEMU's own dump
+/// would leave it out as well, but the guest's RAM may be there, so say so.
+void MemoryMapReader::checkNotRam(const RamRange &Range) {
+  lldb::SBValue Block = R.optionalMember(Range.Mr, "ram_block");
+  if (!Block.IsValid() || R.u64(Block, "MemoryRegion.ram_block") == 0 ||
+      R.optionalFlag(Range.Mr, "rom_device", "MemoryRegion") || !R.ok()) {
+    R.reset();
+    return;
+  }
+  FlatRangeRow Row;
+  Row.GuestStart = Range.GuestStart;
+  Row.GuestEnd = Range.GuestStart + Range.Size;
+  lldb::SBValue Mr = Range.Mr;
+  Row.Region = readCString(Mr.GetChildMemberWithName("name"));
+  Row.Message = "skipped (not ram)";
+  Row.BlockCount = Out.Map.blocks().size();
+  Out.Warnings.push_back(
+      formatv("region '{0}' (guest-physical [{1:x}, {2:x})) has a RAMBlock "
+              "but is not RAM (MemoryRegion.ram is 0): it is left out, as "
+              "QEMU's own dump would, but if the guest had RAM there, the "
+              "core is damaged there",
+              Row.Region, Row.GuestStart, Row.GuestEnd)
+          .str());
+  Out.Rows.push_back(std::move(Row));
 }
 
 /// Why QEMU's dump leaves the region out (memory_mapping.c): RAM devices (a
@@ -190,16 +247,30 @@ uint64_t MemoryMapReader::hostAddress(const RamRange &Ram,
            formatv("the RAMBlock of region '{0}' (guest-physical {1:x}) has a "
                    "NULL host pointer",
                    Row.Region, Row.GuestStart));
-  lldb::SBValue MaxLength = R.optionalMember(Block, "max_length");
-  if (MaxLength.IsValid()) {
-    uint64_t Max = R.u64(MaxLength, "RAMBlock.max_length");
-    if (R.ok() && (HostOffset > Max || Ram.Size > Max - HostOffset))
+  // What the block holds: used_length (max_length in versions without it).
+  lldb::SBValue Length = R.optionalMember(Block, "used_length");
+  if (!Length.IsValid())
+    Length = R.optionalMember(Block, "max_length");
+  if (Length.IsValid()) {
+    uint64_t Len = R.u64(Length, Twine("RAMBlock.") + Length.GetName());
+    if (R.ok() && (HostOffset > Len || Ram.Size > Len - HostOffset))
       R.fail(Failure::Corrupt, "",
              formatv("region '{0}' maps [{1:x}, {2:x}) of its RAMBlock, which "
                      "is only {3:x} bytes long",
-                     Row.Region, HostOffset, HostOffset + Ram.Size, Max));
+                     Row.Region, HostOffset, HostOffset + Ram.Size, Len));
   }
-  return Host + HostOffset;
+  // QEMU maps guest RAM page by page: a guest-physical address and its
+  // QEMU address lie at the same offset in their pages.
+  constexpr uint64_t MinPageSize = 4096;
+  uint64_t HostAddr = Host + HostOffset;
+  if (R.ok() && (HostAddr - Row.GuestStart) % MinPageSize != 0)
+    R.fail(Failure::Corrupt, "",
+           formatv("region '{0}' maps guest-physical {1:x} to QEMU address "
+                   "{2:x}, at another offset in its page: RAM is mapped page "
+                   "by page (FlatRange.addr.start, .offset_in_region or "
+                   "RAMBlock.host is corrupt)",
+                   Row.Region, Row.GuestStart, HostAddr));
+  return HostAddr;
 }
 
 Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
@@ -217,6 +288,18 @@ Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
     return R.takeError();
   }
   Row.HostAddr = hostAddress(*Ram, Row);
+  // Whole pages, as QEMU maps RAM (a RAM range of another size is not
+  // impossible, so only doubtful).
+  constexpr uint64_t MinPageSize = 4096;
+  if (R.ok() && (Row.GuestStart % MinPageSize || Row.GuestEnd % MinPageSize))
+    Out.Warnings.push_back(
+        formatv("region '{0}' is mapped at guest-physical [{1:x}, {2:x}), not "
+                "whole pages as QEMU maps RAM: FlatRange.addr may be corrupt "
+                "(the vmcore has the range as QEMU's map says)",
+                Row.Region, Row.GuestStart, Row.GuestEnd)
+            .str());
+  Row.Writable = !R.optionalFlag(Ram->Mr, "readonly", "MemoryRegion") &&
+                 !R.optionalFlag(Ram->Mr, "rom_device", "MemoryRegion");
   if (Error E = R.takeError())
     return E;
 
@@ -250,7 +333,36 @@ Expected<GuestMemory> MemoryMapReader::read() {
         inconvertibleErrorCode(),
         "QEMU's memory map has no RAM: the guest has no memory to dump (or "
         "QEMU died before its memory map was set up)");
+  checkSharedRam();
   return std::move(Out);
+}
+
+/// Two guest-physical ranges showing the same bytes of writable RAM: only
+/// an alias does that (ROM, such as the BIOS at 0xe0000 and 0xfffe0000, is
+/// shown twice as a rule), so without one a FlatRange.offset_in_region is
+/// likely corrupt and one range shows the other's memory.
+void MemoryMapReader::checkSharedRam() {
+  std::vector<const FlatRangeRow *> Ram;
+  for (const FlatRangeRow &Row : Out.Rows)
+    if (Row.Writable && !StringRef(Row.Message).starts_with("skipped"))
+      Ram.push_back(&Row);
+  llvm::sort(Ram, [](const FlatRangeRow *A, const FlatRangeRow *B) {
+    return A->HostAddr < B->HostAddr;
+  });
+  for (size_t I = 1; I < Ram.size(); ++I) {
+    const FlatRangeRow &A = *Ram[I - 1], &B = *Ram[I];
+    if (B.HostAddr >= A.HostAddr + (A.GuestEnd - A.GuestStart))
+      continue;
+    Out.Warnings.push_back(
+        formatv("guest-physical [{0:x}, {1:x}) ('{2}') and [{3:x}, {4:x}) "
+                "('{5}') show the same RAM (QEMU addresses from {6:x}): "
+                "unless one is an alias of the other, a "
+                "FlatRange.offset_in_region is corrupt and one of them shows "
+                "the other's memory",
+                A.GuestStart, A.GuestEnd, A.Region, B.GuestStart, B.GuestEnd,
+                B.Region, B.HostAddr)
+            .str());
+  }
 }
 
 } // namespace

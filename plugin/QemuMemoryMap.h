@@ -30,11 +30,14 @@ struct FlatRangeRow {
   std::string Region;    ///< The MemoryRegion's name.
   std::string Message;   ///< "added", "joined", or why it is skipped.
   size_t BlockCount = 0; ///< Blocks in the map after this range.
+  bool Writable = false; ///< RAM, not ROM (MemoryRegion.readonly clear).
 };
 
 struct GuestMemory {
   GuestMemoryMap Map;
   std::vector<FlatRangeRow> Rows;
+  /// What is doubtful about the map without making it unusable.
+  std::vector<std::string> Warnings;
 };
 
 /// The guest's RAM. Fails when the flat view cannot be read, is implausible

@@ -98,16 +98,22 @@ lldb::SBValue QemuSession::global(const char *Name) const {
   return M.FindFirstGlobalVariable(T, Name);
 }
 
-Error QemuSession::checkDumpGuestCore() const {
+std::optional<bool> QemuSession::dumpGuestCore() const {
   lldb::SBValue Machine = global("current_machine");
   if (!Machine.IsValid())
-    return Error::success(); // Cannot tell; the reads will.
+    return std::nullopt;
   lldb::SBValue Flag =
       Machine.Dereference().GetChildMemberWithName("dump_guest_core");
   lldb::SBError E;
   uint64_t On = Flag.GetValueAsUnsigned(E, 1);
-  if (!Flag.IsValid() || E.Fail() || On)
-    return Error::success();
+  if (!Flag.IsValid() || E.Fail())
+    return std::nullopt;
+  return On != 0;
+}
+
+Error QemuSession::checkDumpGuestCore() const {
+  if (dumpGuestCore().value_or(true))
+    return Error::success(); // on, or cannot tell (the reads will)
   return sessionError(
       "QEMU ran with -machine dump-guest-core=off, so its core holds none of "
       "the guest's RAM: nothing can be dumped from it. Run QEMU with "

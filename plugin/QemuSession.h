@@ -20,6 +20,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <optional>
 #include <string>
 
 namespace qemudump {
@@ -45,6 +46,9 @@ public:
   /// The global \p Name of QEMU's executable (invalid when absent).
   lldb::SBValue global(const char *Name) const;
   lldb::SBValue addressSpaceMemory() const { return AddressSpaceMemory; }
+
+  /// current_machine->dump_guest_core, when it can be read.
+  std::optional<bool> dumpGuestCore() const;
 
   /// Fails when QEMU ran with -machine dump-guest-core=off
   /// (current_machine->dump_guest_core false): its core has no guest RAM.

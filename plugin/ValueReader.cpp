@@ -53,9 +53,22 @@ void ValueReader::fail(Failure::Kind K, const Twine &Path,
     First = Failure{K, Path.str(), Reason.str()};
 }
 
-bool ValueReader::record(lldb::SBValue V, Failure::Kind K, const Twine &Path) {
+/// LLDB's reason in our words: without its "error: " and final period, and
+/// "not in the core" for what says no more than that the value is invalid.
+static std::string lldbReason(lldb::SBValue V) {
   lldb::SBError E = V.GetError();
-  fail(K, Path, E.Fail() && E.GetCString() ? E.GetCString() : "invalid");
+  StringRef Why = E.Fail() && E.GetCString() ? E.GetCString() : "";
+  Why = Why.trim();
+  Why.consume_front("error: ");
+  Why = Why.rtrim(". ;");
+  if (Why.empty() || Why == "invalid value object" ||
+      Why == "parent address is invalid" || Why == "invalid")
+    return "the address is not in the core (unmapped or garbage)";
+  return Why.str();
+}
+
+bool ValueReader::record(lldb::SBValue V, Failure::Kind K, const Twine &Path) {
+  fail(K, Path, lldbReason(V));
   return false;
 }
 

@@ -80,6 +80,8 @@ public:
   const std::optional<Failure> &failure() const { return First; }
   /// The failure as an error (structuresError()), or success.
   llvm::Error takeError();
+  /// Forgets the failure (of a read whose failure costs nothing).
+  void reset() { First.reset(); }
 
 private:
   bool record(lldb::SBValue V, Failure::Kind K, const llvm::Twine &Path);

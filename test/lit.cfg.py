@@ -2,6 +2,7 @@
 # The qemudump lit suite: real `lldb -b` runs of the plugin on real cores.
 import os
 import shutil
+import subprocess
 
 import lit.formats
 
@@ -35,7 +36,11 @@ config.substitutions.append(("%lldb", f"'{config.lldb}'"))
 config.substitutions.append(("%plugin", config.plugin))
 config.substitutions.append(("%readelf", config.llvm_readelf))
 config.substitutions.append(
+    ("%vmcore-tool-path", os.path.join(config.qemudump_obj_root, "bin", "vmcore-tool")))
+config.substitutions.append(
     ("%vmcore-tool", os.path.join(config.qemudump_obj_root, "bin", "vmcore-tool")))
+config.substitutions.append(
+    ("%utils", os.path.join(os.path.dirname(config.test_source_root), "utils")))
 config.substitutions.append(
     ("%make-test-core", os.path.join(src_inputs, "make-test-core")))
 config.substitutions.append(
@@ -95,6 +100,17 @@ for version in ["7.2", "10.0"]:
 # Debian's own (stripped) QEMU, for the no-debug-info test.
 if os.access("/usr/bin/qemu-system-x86_64", os.X_OK) and shutil.which("gdb"):
     config.available_features.add("debian-qemu")
+# Mounts of a test's own (tmpfs, bind mounts) in a mount namespace that
+# vanishes with the test: root, and unshare allowed (test/Inputs/
+# in-mount-ns.sh).
+if os.geteuid() == 0 and shutil.which("unshare"):
+    try:
+        if subprocess.run(["unshare", "--mount", "--propagation", "private",
+                           "true"], capture_output=True,
+                          timeout=60).returncode == 0:
+            config.available_features.add("mount-namespace")
+    except (OSError, subprocess.SubprocessError):
+        pass
 if shutil.which("makedumpfile"):
     config.available_features.add("makedumpfile")
 # kdump output: a makedumpfile that reads zstd (Debian 12's does not;

@@ -11,7 +11,9 @@
  *   dontdump=none|all|part      MADV_DONTDUMP on all pc.ram (as QEMU's
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|ranges-garbage|not-ascending|
- *           alias-cycle|host-null
+ *           alias-cycle|host-null|host-unmapped|host-shift|start-shift|
+ *           mr-garbage|
+ *           nr-allocated|cpu-cycle (x86 only)
  *   accel=tcg|kvm               (qemu-shaped-x86 only: kvm_allowed)
  *   endian=le|be                (qemu-shaped-arm only: SCTLR_EL1.EE)
  *   bigram=MIB                  one more RAM block of MIB MiB at 8 GiB, all
@@ -55,7 +57,7 @@ CCOp cc_op_type_anchor; /* keeps the CCOp enum in the debug info */
 
 /* Two vCPUs in long mode with known registers; vCPU 1's flags lazily in
  * CC_OP_ADDB state (0xff + 0x01: CF ZF AF PF), vCPU 0's computed. */
-static void make_cpus(bool kvm) {
+static void make_cpus(bool kvm, bool cycle) {
   kvm_allowed = kvm;
   X86CPU *prev = NULL;
   for (int i = 0; i < 2; ++i) {
@@ -92,6 +94,8 @@ static void make_cpus(bool kvm) {
       cpus.tqh_first = &c->parent_obj;
     prev = c;
   }
+  if (cycle) /* the last vCPU's next is the first again */
+    prev->parent_obj.node.tqe_next = cpus.tqh_first;
 }
 #endif
 
@@ -198,7 +202,8 @@ int main(int argc, char **argv) {
   const char *dontdump = arg(argc, argv, "dontdump", "none");
   const char *corrupt = arg(argc, argv, "corrupt", "none");
 #ifdef QEMUDUMP_X86_CPUS
-  make_cpus(!strcmp(arg(argc, argv, "accel", "tcg"), "kvm"));
+  make_cpus(!strcmp(arg(argc, argv, "accel", "tcg"), "kvm"),
+            !strcmp(corrupt, "cpu-cycle"));
 #endif
 #ifdef QEMUDUMP_ARM_CPUS
   make_arm_cpu(!strcmp(arg(argc, argv, "endian", "le"), "be"));
@@ -292,6 +297,12 @@ int main(int argc, char **argv) {
     dimm_alias2->alias = dimm_alias;
   } else if (!strcmp(corrupt, "host-null")) {
     dimm->host = NULL;
+  } else if (!strcmp(corrupt, "host-unmapped")) {
+    dimm->host = (uint8_t *)0x7e0000000000ULL; /* page-aligned, unmapped */
+  } else if (!strcmp(corrupt, "host-shift")) {
+    dimm->host += 1; /* off by one: every byte of the dimm would shift */
+  } else if (!strcmp(corrupt, "start-shift")) {
+    all[4].start += 1; /* pc.ram above 1 MiB, one byte off */
   }
   address_space_memory.name = "memory";
   address_space_memory.current_map = build_flat_view(all, nr);
@@ -301,6 +312,14 @@ int main(int argc, char **argv) {
     address_space_memory.current_map->ranges = NULL;
   else if (!strcmp(corrupt, "ranges-garbage"))
     address_space_memory.current_map->ranges = (FlatRange *)0xdead0000;
+  else if (!strcmp(corrupt, "mr-garbage"))
+    /* A dangling FlatRange.mr finds zeros: ram = 0 (RAM silently gone, were
+     * it not for the size check) and size 0. */
+    set_range_mr(address_space_memory.current_map, 4,
+                 calloc(1, sizeof(MemoryRegion)));
+  else if (!strcmp(corrupt, "nr-allocated"))
+    address_space_memory.current_map->nr_allocated =
+        address_space_memory.current_map->nr - 1;
 
   current_machine = calloc(1, sizeof(*current_machine));
   current_machine->dump_guest_core = true;

@@ -260,5 +260,6 @@ struct TestRange {
   uint64_t start, size;
 };
 FlatView *build_flat_view(const struct TestRange *ranges, unsigned nr);
+void set_range_mr(FlatView *view, unsigned i, MemoryRegion *mr);
 
 #endif

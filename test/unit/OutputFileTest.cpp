@@ -5,9 +5,12 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
 
+#include <csignal>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 using namespace llvm;
@@ -20,9 +23,96 @@ protected:
   OutputFileTest() : TempDirTest("vmcore") {}
 };
 
+/// The named temporary file only (as where O_TMPFILE is refused).
+OutputFile::Options named() {
+  OutputFile::Options O;
+  O.Unnamed = false;
+  return O;
+}
+
+TEST_F(OutputFileTest, AnUnnamedFileHasNoNameUntilCommitted) {
+  Expected<OutputFile> F = OutputFile::create(Path);
+  ASSERT_TRUE(succeeded(F));
+  // This machine's file systems have O_TMPFILE (ext4, tmpfs, xfs, btrfs).
+  EXPECT_TRUE(F->isUnnamed());
+  EXPECT_EQ(F->tempPath(), "");
+  ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef("vmcore"))));
+  EXPECT_EQ(entries(), 0u); // a kill now would leave nothing
+  ASSERT_TRUE(succeeded(F->commit()));
+  EXPECT_EQ(entries(), 1u);
+  auto Buf = MemoryBuffer::getFile(Path);
+  ASSERT_TRUE(bool(Buf));
+  EXPECT_EQ((*Buf)->getBuffer(), "vmcore");
+}
+
+TEST_F(OutputFileTest, EveryWayReplacesAtomicallyAndLeavesNothingElse) {
+  for (bool Unnamed : {true, false}) {
+    SCOPED_TRACE(Unnamed);
+    for (const char *Before : {"", "old", "symlink"}) {
+      SCOPED_TRACE(Before);
+      sys::fs::remove(Path);
+      if (StringRef(Before) == "old") {
+        std::error_code EC;
+        raw_fd_ostream Old(Path, EC);
+        Old << "old contents";
+      } else if (StringRef(Before) == "symlink") {
+        ASSERT_FALSE(sys::fs::create_link("/etc/hostname", Path));
+      }
+      OutputFile::Options O;
+      O.Unnamed = Unnamed;
+      O.Sync = Unnamed; // both, either way
+      Expected<OutputFile> F = OutputFile::create(Path, O);
+      ASSERT_TRUE(succeeded(F));
+      EXPECT_EQ(F->isUnnamed(), Unnamed);
+      ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef("new"))));
+      ASSERT_TRUE(succeeded(F->commit()));
+      EXPECT_EQ(entries(), 1u);
+      EXPECT_FALSE(sys::fs::is_symlink_file(Path));
+      auto Buf = MemoryBuffer::getFile(Path);
+      ASSERT_TRUE(bool(Buf));
+      EXPECT_EQ((*Buf)->getBuffer(), "new");
+    }
+  }
+}
+
+TEST_F(OutputFileTest, AFileSizeLimitIsAnErrorNotASignal) {
+  // Without SIGXFSZ blocked around the writes, the default action of the
+  // signal the kernel raises would end this test program.
+  struct rlimit Old;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &Old), 0);
+  struct rlimit Small = Old;
+  Small.rlim_cur = 8192;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &Small), 0);
+  std::string Err;
+  {
+    Expected<OutputFile> F = OutputFile::create(Path);
+    if (F) {
+      std::vector<uint8_t> Data(16384, 1);
+      Err = errorOf(F->write(Data));
+    }
+  }
+  // A hole past the limit: ftruncate raises it too.
+  std::string TruncErr;
+  {
+    Expected<OutputFile> F = OutputFile::create(Path, named());
+    if (F) {
+      F->skip(1 << 20);
+      TruncErr = errorOf(F->commit());
+    }
+  }
+  ::setrlimit(RLIMIT_FSIZE, &Old);
+  EXPECT_THAT(Err, testing::HasSubstr("File too large; the file-size limit"));
+  EXPECT_THAT(TruncErr, testing::HasSubstr("cannot set the size of"));
+  EXPECT_THAT(TruncErr, testing::HasSubstr("File too large"));
+  EXPECT_EQ(entries(), 0u);
+  sigset_t Pending;
+  sigpending(&Pending);
+  EXPECT_FALSE(sigismember(&Pending, SIGXFSZ));
+}
+
 TEST_F(OutputFileTest, CommitCreatesAPrivateFile) {
   mode_t Old = ::umask(0);
-  Expected<OutputFile> F = OutputFile::create(Path);
+  Expected<OutputFile> F = OutputFile::create(Path, named());
   ::umask(Old);
   ASSERT_TRUE(succeeded(F));
   EXPECT_TRUE(F->tempPath().starts_with(Path));

@@ -46,6 +46,8 @@ struct DumpOptions {
   /// --threads, only with a kdump format.
   std::optional<unsigned> Threads;
   bool CpuNotes = true;
+  /// fsync the vmcore and its directory before saying it is written.
+  bool Sync = true;
   VmcoreInfoSource VmcoreInfo = VmcoreInfoSource::Auto;
   /// With VmcoreInfoSource::File: the file holding the note or its text.
   std::string VmcoreInfoFile;

@@ -32,6 +32,9 @@ struct DumpSummary {
   size_t Blocks = 0;
   uint64_t MemoryBytes = 0;
   std::string Notes; ///< NoteSegment::describe().
+  /// RAM regions left out, as QEMU's own dump leaves them out, each with
+  /// why: "vfio-bar (ram_device)".
+  llvm::SmallVector<std::string, 2> LeftOut;
   uint64_t FileSize = 0;
   double Seconds = 0;
 

@@ -32,8 +32,19 @@ public:
     bool WholeBlock = false;
   };
 
-  MemoryFault(uint64_t HostAddr, uint64_t Length, std::string Reason)
-      : HostAddr(HostAddr), Length(Length), Reason(std::move(Reason)) {}
+  /// What kind of failure: one the caller may explain better.
+  enum Kind {
+    Other,
+    NotMapped,  ///< No mapping of the process holds the address.
+    Truncated,  ///< The core file ends before the address's bytes.
+    FileBacked, ///< A file mapping the core left out (coredump filter).
+  };
+
+  MemoryFault(uint64_t HostAddr, uint64_t Length, std::string Reason,
+              Kind K = Other)
+      : HostAddr(HostAddr), Length(Length), Reason(std::move(Reason)), K(K) {}
+
+  Kind kind() const { return K; }
 
   uint64_t hostAddress() const { return HostAddr; }
   uint64_t length() const { return Length; }
@@ -52,6 +63,7 @@ public:
 private:
   uint64_t HostAddr, Length;
   std::string Reason;
+  Kind K;
   std::optional<GuestContext> Guest;
 };
 

@@ -1,10 +1,18 @@
 //===- OutputFile.h - A vmcore that appears only when complete -*- C++ -*-===//
 //
-// The vmcore is written to a temporary file next to its final path, created
-// with O_EXCL, mode 0600 and an unpredictable name, and renamed over the final
-// path only when complete. An OutputFile that is destroyed without commit()
-// removes its temporary file, so a failed dump leaves nothing behind and an
-// existing file of the same name untouched.
+// The vmcore is written to an unnamed file in its final path's directory
+// (O_TMPFILE) and linked into place only when complete: nothing of a dump
+// that fails, is interrupted, killed (SIGKILL, OOM) or cut by a power loss
+// is ever left behind. Where the file system refuses O_TMPFILE, a named
+// temporary file next to the final path (O_EXCL, mode 0600, an unpredictable
+// name) is used instead and removed on failure. Either way an existing file
+// of the final path is replaced atomically (rename), and only when the dump
+// is complete; by default the file and its directory are on disk (fsync)
+// before commit() returns.
+//
+// Writes never raise SIGXFSZ in the writing thread: a file-size limit is the
+// error EFBIG, reported as such (LLVM's signal handlers, which LLDB installs,
+// would otherwise print a crash report).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,10 +30,22 @@ namespace qemudump {
 
 class OutputFile {
 public:
-  /// Creates the temporary file for \p FinalPath. Fails, naming the cause,
-  /// when the directory does not exist, is not writable, or \p FinalPath is a
-  /// directory.
-  static llvm::Expected<OutputFile> create(llvm::StringRef FinalPath);
+  struct Options {
+    /// fsync the file, then its directory, before commit() returns.
+    bool Sync = true;
+    /// Use an unnamed (O_TMPFILE) file where the file system can; false
+    /// always takes the named temporary file.
+    bool Unnamed = true;
+  };
+
+  /// Creates the file that will become \p FinalPath. Fails, naming the cause,
+  /// when the directory does not exist, is not writable, or \p FinalPath is
+  /// a directory.
+  static llvm::Expected<OutputFile> create(llvm::StringRef FinalPath,
+                                           Options Opts);
+  static llvm::Expected<OutputFile> create(llvm::StringRef FinalPath) {
+    return create(FinalPath, Options());
+  }
 
   OutputFile(OutputFile &&Other);
   OutputFile &operator=(OutputFile &&) = delete;
@@ -43,24 +63,33 @@ public:
   /// data ends past it (then the position moves to the end of the data).
   llvm::Error writeAt(uint64_t Pos, llvm::ArrayRef<uint8_t> Data);
 
-  /// Sets the file's size to offset() (the end may be a hole), closes it and
-  /// renames it to the final path.
+  /// Sets the file's size to offset() (the end may be a hole), syncs it,
+  /// puts it at the final path (replacing what was there) and syncs the
+  /// directory.
   llvm::Error commit();
-  /// Closes and removes the temporary file (also done by the destructor).
+  /// Closes and removes the file (also done by the destructor).
   void discard();
 
   llvm::StringRef finalPath() const { return FinalPath; }
+  /// The named temporary file, or "" when the file is unnamed.
   llvm::StringRef tempPath() const { return TempPath; }
+  bool isUnnamed() const { return TempPath.empty() && FD >= 0; }
 
 private:
-  OutputFile(int FD, llvm::StringRef Final, llvm::StringRef Temp)
-      : FD(FD), FinalPath(Final), TempPath(Temp) {}
+  OutputFile(int FD, llvm::StringRef Final, llvm::StringRef Dir,
+             llvm::StringRef Temp, bool Sync)
+      : FD(FD), FinalPath(Final), Dir(Dir), TempPath(Temp), Sync(Sync) {}
   llvm::Error ioError(const char *What, int Errno) const;
+  llvm::Error pwriteAll(llvm::ArrayRef<uint8_t> Data, uint64_t Pos);
+  llvm::Error linkIntoPlace();
+  llvm::Error syncDirectory() const;
 
   int FD = -1;
   uint64_t Offset = 0;
   llvm::SmallString<256> FinalPath;
+  llvm::SmallString<256> Dir;
   llvm::SmallString<256> TempPath;
+  bool Sync = true;
 };
 
 } // namespace qemudump
