@@ -1,4 +1,6 @@
 //===- Arch.cpp - Guest architectures a vmcore can be written for ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/Arch.h"
 

@@ -1,4 +1,6 @@
 //===- ArchChoice.cpp - Which guest architecture a vmcore is for ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/ArchChoice.h"
 

@@ -1,4 +1,6 @@
 //===- BuildId.cpp - The GNU build-id of an ELF image in memory -----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/BuildId.h"
 

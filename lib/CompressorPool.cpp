@@ -1,4 +1,6 @@
 //===- CompressorPool.cpp - Pages compressed on worker threads ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/CompressorPool.h"
 

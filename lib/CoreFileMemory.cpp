@@ -1,4 +1,6 @@
 //===- CoreFileMemory.cpp - QEMU's memory read from its core file ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/CoreFileMemory.h"
 

@@ -1,4 +1,6 @@
 //===- DumpSummary.cpp - The line a successful dump ends with -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/DumpSummary.h"
 

@@ -1,4 +1,6 @@
 //===- ElfVmcoreWriter.cpp - Write the guest's memory as an ELF core ------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/ElfVmcoreWriter.h"
 

@@ -1,4 +1,6 @@
 //===- GuestKernelInfo.cpp - What the guest's Linux kernel says of itself -===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/GuestKernelInfo.h"
 

@@ -1,4 +1,6 @@
 //===- GuestMemoryMap.cpp - Guest-physical RAM blocks ---------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/GuestMemoryMap.h"
 

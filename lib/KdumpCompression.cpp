@@ -1,4 +1,6 @@
 //===- KdumpCompression.cpp - The page codecs of kdump files --------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/KdumpCompression.h"
 

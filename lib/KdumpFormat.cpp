@@ -1,4 +1,6 @@
 //===- KdumpFormat.cpp - makedumpfile's kdump file, on disk ---------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/KdumpFormat.h"
 

@@ -1,4 +1,6 @@
 //===- KdumpWriter.cpp - Write the guest's memory as a kdump file ---------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/KdumpWriter.h"
 

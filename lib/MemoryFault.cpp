@@ -1,4 +1,6 @@
 //===- MemoryFault.cpp - A read of QEMU's memory that failed --------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/MemoryFault.h"
 

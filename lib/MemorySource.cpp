@@ -1,4 +1,6 @@
 //===- MemorySource.cpp - Where QEMU's memory is read from ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/MemorySource.h"
 

@@ -1,4 +1,6 @@
 //===- NoteSegment.cpp - The notes of one vmcore, and what they hold ------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/NoteSegment.h"
 

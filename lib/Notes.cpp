@@ -1,4 +1,6 @@
 //===- Notes.cpp - ELF notes of a vmcore ----------------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/Notes.h"
 

@@ -1,4 +1,6 @@
 //===- OutputFile.cpp - A vmcore that appears only when complete ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/OutputFile.h"
 

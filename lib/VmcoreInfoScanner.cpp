@@ -1,4 +1,6 @@
 //===- VmcoreInfoScanner.cpp - The guest's VMCOREINFO found in its RAM ----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/VmcoreInfoScanner.h"
 

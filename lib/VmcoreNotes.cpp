@@ -1,4 +1,6 @@
 //===- VmcoreNotes.cpp - The notes as a writer gets them ------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/VmcoreNotes.h"
 

@@ -1,4 +1,6 @@
 //===- X86CpuNotes.cpp - vCPU register notes of an x86 guest --------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/X86CpuNotes.h"
 

@@ -1,5 +1,7 @@
 //===- X86Flags.cpp - EFLAGS of a TCG x86 vCPU from its lazy state --------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // An independent implementation of the semantics of QEMU's
 // target/i386/tcg/cc_helper.c (helper_cc_compute_all) and cc_helper_template.h
 // (7.2) / cc_helper_template.h.inc (10.0), and of cpu_compute_eflags() in

@@ -1,4 +1,6 @@
 //===- CommandReply.h - A command's result, errors converted once -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // Every `qemu` command computes an Expected<std::string> (the message it

@@ -1,4 +1,6 @@
 //===- DumpCommand.cpp - `qemu dump-guest-memory` -------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "DumpCommand.h"
 

@@ -1,4 +1,6 @@
 //===- DumpCommand.h - `qemu dump-guest-memory` -----------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #ifndef QEMUDUMP_PLUGIN_DUMPCOMMAND_H
 #define QEMUDUMP_PLUGIN_DUMPCOMMAND_H

@@ -1,4 +1,6 @@
 //===- DumpPipeline.cpp - `qemu dump-guest-memory`, step by step ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "DumpPipeline.h"
 

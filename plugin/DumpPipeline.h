@@ -1,5 +1,7 @@
 //===- DumpPipeline.h - `qemu dump-guest-memory`, step by step --*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // From parsed options to a written vmcore, each step one function:
 //
 //   open QEMU      the session, QEMU's memory (the core file), the guest's

@@ -1,4 +1,6 @@
 //===- LldbCompat.cpp - SB API that only newer LLDBs have -----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "LldbCompat.h"
 

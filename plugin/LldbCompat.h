@@ -1,5 +1,7 @@
 //===- LldbCompat.h - SB API that only newer LLDBs have ---------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // One build of the plugin loads in LLDB 16, 19 and 22, bound at load time
 // (-z now): calling an SB function that LLDB 16 lacks directly would stop the
 // plugin from loading there. Such functions are resolved here, at run time,

@@ -1,4 +1,6 @@
 //===- MemoryMapCommand.cpp - `qemu guest-memory-map` ---------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "MemoryMapCommand.h"
 

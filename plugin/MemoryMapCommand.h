@@ -1,4 +1,6 @@
 //===- MemoryMapCommand.h - `qemu guest-memory-map` -------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #ifndef QEMUDUMP_PLUGIN_MEMORYMAPCOMMAND_H
 #define QEMUDUMP_PLUGIN_MEMORYMAPCOMMAND_H

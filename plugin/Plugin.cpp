@@ -1,5 +1,7 @@
 //===- Plugin.cpp - Entry point of the qemudump LLDB plugin ---------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // `plugin load libqemudump.so` calls lldb::PluginInitialize, which registers
 // the `qemu` multiword command and its subcommands.
 //

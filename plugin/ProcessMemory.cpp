@@ -1,4 +1,6 @@
 //===- ProcessMemory.cpp - QEMU's memory through SBProcess ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "ProcessMemory.h"
 

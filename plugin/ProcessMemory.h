@@ -1,4 +1,6 @@
 //===- ProcessMemory.h - QEMU's memory through SBProcess --------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #ifndef QEMUDUMP_PLUGIN_PROCESSMEMORY_H
 #define QEMUDUMP_PLUGIN_PROCESSMEMORY_H

@@ -1,4 +1,6 @@
 //===- Progress.cpp - Progress of a long dump, in any LLDB ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "Progress.h"
 

@@ -1,5 +1,7 @@
 //===- Progress.h - Progress of a long dump, in any LLDB --------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // LLDB's own progress reporting (SBProgress, LLDB 20 and later, resolved at
 // run time so that the plugin still loads in older LLDB); otherwise, once a
 // dump has run for a second, a line every few seconds on the debugger's

@@ -1,5 +1,7 @@
 //===- QemuCoreFile.h - Where QEMU's memory is read from --------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The core file LLDB loaded (which LLDB 17 and later name, and which older
 // LLDB has mapped), checked to be of the loaded QEMU build; QEMU's memory is
 // read from it directly. A live process, or a core whose file cannot be

@@ -1,4 +1,6 @@
 //===- QemuCpus.cpp - QEMU's vCPUs: the target, registers, endianness -----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QemuCpus.h"
 

@@ -1,4 +1,6 @@
 //===- QemuCpus.h - QEMU's vCPUs: the target, registers, endianness -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // The vCPU list (`cpus` up to QEMU 8.1, `cpus_queue` from 8.2, linked by

@@ -1,4 +1,6 @@
 //===- QemuMemoryMap.cpp - The guest's RAM from QEMU's flat view ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QemuMemoryMap.h"
 

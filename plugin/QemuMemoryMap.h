@@ -1,5 +1,7 @@
 //===- QemuMemoryMap.h - The guest's RAM from QEMU's flat view --*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Walks address_space_memory.current_map (a FlatView: `nr` FlatRanges, each
 // a part of a MemoryRegion at a guest-physical range) and keeps what QEMU's
 // own dump keeps (system/memory_mapping.c): RAM, ROM included, but not RAM

@@ -1,4 +1,6 @@
 //===- QemuSession.cpp - The QEMU that LLDB has loaded --------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QemuSession.h"
 

@@ -1,5 +1,7 @@
 //===- QemuSession.h - The QEMU that LLDB has loaded ------------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The debugger's selected target, checked to be a QEMU with its debug info
 // and a stopped process (a core, or a live QEMU): the starting point of every
 // `qemu` command. Holds what the readers of QEMU's structures need: the

@@ -1,4 +1,6 @@
 //===- QemuVmcoreInfo.cpp - The guest's VMCOREINFO note via QEMU's device -===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "QemuVmcoreInfo.h"
 

@@ -1,4 +1,6 @@
 //===- QemuVmcoreInfo.h - The guest's VMCOREINFO note via QEMU's device -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // QEMU's vmcoreinfo device (-device vmcoreinfo, QEMU 2.12 and later) keeps

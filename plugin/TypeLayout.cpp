@@ -1,4 +1,6 @@
 //===- TypeLayout.cpp - Work around LLDB's lazy layout of QEMU's types ----===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "TypeLayout.h"
 

@@ -1,4 +1,6 @@
 //===- TypeLayout.h - Work around LLDB's lazy layout of QEMU's types -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // QEMU's DWARF makes LLDB report members that "extend beyond the bounds" of

@@ -1,4 +1,6 @@
 //===- ValueReader.cpp - QEMU's structures read through SBValue -----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "ValueReader.h"
 

@@ -1,5 +1,7 @@
 //===- ValueReader.h - QEMU's structures read through SBValue ---*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The one way the plugin reads QEMU's memory structures: a cursor over
 // SBValues that remembers its first failure, so that a walk of QEMU's
 // structures reads as a list of fields and is checked once. After a failure

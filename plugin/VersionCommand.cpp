@@ -1,5 +1,7 @@
 //===- VersionCommand.cpp - `qemu version` --------------------------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Prints which qemudump this is and which LLDB it runs in: one build loads in
 // several LLDB versions, and bug reports need both.
 //

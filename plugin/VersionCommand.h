@@ -1,4 +1,6 @@
 //===- VersionCommand.h - `qemu version` ------------------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #ifndef QEMUDUMP_PLUGIN_VERSIONCOMMAND_H
 #define QEMUDUMP_PLUGIN_VERSIONCOMMAND_H

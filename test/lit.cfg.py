@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # -*- Python -*-
 # The qemudump lit suite: real `lldb -b` runs of the plugin on real cores.
 import os
@@ -186,7 +187,7 @@ if os.geteuid() == 0 and shutil.which("setpriv"):
             for k, v in config.substitutions]
 
 # Written by test/CMakeLists.txt: the project's version (%qemudump-version)
-# and the tools package.test builds and unpacks the .deb with.
+# and the cmake package.test installs with.
 extra = {}
 try:
     with open(os.path.join(config.qemudump_obj_root, "test",
@@ -198,12 +199,6 @@ if extra.get("version"):
     config.substitutions.append(("%qemudump-version", extra["version"]))
 config.substitutions.append(("%build-dir", config.qemudump_obj_root))
 config.substitutions.append(("%cmake", extra.get("cmake") or "cmake"))
-config.substitutions.append(("%cpack", extra.get("cpack") or "cpack"))
-config.substitutions.append(("%dpkg-deb", extra.get("dpkg_deb") or "dpkg-deb"))
-if (extra.get("cpack") and extra.get("dpkg_deb")
-        and os.path.exists(os.path.join(config.qemudump_obj_root,
-                                        "CPackConfig.cmake"))):
-    config.available_features.add("deb-package")
 # LLDB's system plugin directory: whatever is there, every lldb loads.
 system_plugins = "/usr/lib/lldb/plugins"
 if os.path.isdir(system_plugins) and os.listdir(system_plugins):

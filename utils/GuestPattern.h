@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* GuestPattern.h - the self-describing guest memory of the test program.
  *
  * test/Inputs/qemu-shaped.c fills every 4 KiB guest page with this pattern;

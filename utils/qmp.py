@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """A small QMP (QEMU Machine Protocol) client over a unix socket.
 
 Python 3 standard library only.  As a library:

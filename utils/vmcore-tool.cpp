@@ -1,5 +1,7 @@
 //===- vmcore-tool.cpp - Inspect and compare vmcores by guest memory ------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 //   vmcore-tool compare A B          guest-physical bytes of A and B identical?
 //   vmcore-tool read FILE ADDR LEN   hex dump of guest-physical [ADDR, +LEN)
 //   vmcore-tool ranges FILE          the guest-physical ranges FILE holds

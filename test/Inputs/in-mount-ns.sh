@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 # in-mount-ns.sh SETUP CMD...: runs the shell command SETUP (mounts) and then
 # CMD in a mount namespace of its own, so that nothing stays mounted however
 # CMD ends; then lists the directories SETUP mounted on (the last word of

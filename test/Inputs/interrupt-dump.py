@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """interrupt-dump.py [--signal NAME] DIR LLDB ARGS...: a dump stopped midway.
 
 Runs LLDB ARGS... (a `qemu dump-guest-memory DIR/...` among them), waits for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /* The one unit with FlatRange's definition, as memory.c in QEMU. */
 #include "qemu-shaped.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception */
 /* qemu-shaped.c - a program with QEMU's memory-map globals, for cores that
  * the plugin reads like a QEMU core (physmem.c's role: it defines
  * address_space_memory). Guest RAM is filled with GuestPattern.h's

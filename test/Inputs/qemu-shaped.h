@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 /* qemu-shaped.h - QEMU's memory-map structures, as QEMU 7.2 lays them out
  * (include/exec/memory.h, include/exec/ramblock.h, hw/misc/vmcoreinfo.h),
  * for a test program whose core the plugin reads like a QEMU core.

@@ -1,5 +1,7 @@
 //===- FuzzCheck.h - Invariant checks for the fuzz targets ------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // FUZZ_CHECK(Cond): a violated invariant is a crash (__builtin_trap), which
 // libFuzzer reports with the input, as it does a sanitizer report.
 //

@@ -1,5 +1,7 @@
 //===- fuzz-buildid.cpp - Fuzz the build-id reader ------------------------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Input: an ELF image as it is mapped in a process, from its ELF header:
 // readBuildId reads it through a memory reader that maps the input bytes at
 // a fixed address and fails for anything outside them.

@@ -1,5 +1,7 @@
 //===- fuzz-corefile.cpp - Fuzz the core file's program header parser -----===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Input: a process core file. It is written to a memfd, whose all-zero 4 KiB
 // pages are punched out (holes, as the kernel leaves for pages it never
 // populated), and opened by path (/proc/self/fd/N) with CoreFileMemory::open.

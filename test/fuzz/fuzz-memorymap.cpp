@@ -1,5 +1,7 @@
 //===- fuzz-memorymap.cpp - Fuzz the guest memory map's merge and clip ----===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Input: a sequence of operations, each an opcode byte and three 64-bit
 // little-endian operands A, B, C:
 //   opcode % 3 == 0: addRange(A, B, C)    (guest start, size, host address)

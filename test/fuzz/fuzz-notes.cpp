@@ -1,5 +1,7 @@
 //===- fuzz-notes.cpp - Fuzz the ELF note and VMCOREINFO parsers ----------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Input: one byte of options (bit 0: big-endian), then the bytes the parsers
 // get: as the buffer the guest announced at its VMCOREINFO address
 // (extractGuestNote, then NoteSegment::addGuestNote), as a note segment

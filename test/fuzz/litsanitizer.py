@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """The lit suite of a QEMUDUMP_SANITIZE build (test/lit.cfg.py uses it).
 
 The plugin is built with ASan and UBSan against the shared sanitizer

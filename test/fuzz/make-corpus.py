@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Writes the seed corpora of the fuzz targets: corpus/NAME/ for each
 fuzz-NAME.cpp. Small, valid (and a few nearly valid) inputs in each target's
 input format, so that the fuzzers start from the shapes the parsers meet.

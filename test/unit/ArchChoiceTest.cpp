@@ -1,4 +1,6 @@
 //===- ArchChoiceTest.cpp - The ARCH policy, from facts to a choice -------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/ArchChoice.h"
 

@@ -1,4 +1,6 @@
 //===- BufferMemory.h - An in-memory MemorySource for the unit tests ------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #ifndef QEMUDUMP_TEST_UNIT_BUFFERMEMORY_H
 #define QEMUDUMP_TEST_UNIT_BUFFERMEMORY_H

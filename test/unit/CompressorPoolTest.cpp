@@ -1,4 +1,6 @@
 //===- CompressorPoolTest.cpp - Pages compressed on worker threads --------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/CompressorPool.h"
 
@@ -59,12 +61,13 @@ TEST(CompressorPoolTest, PagesAreSortedIntoZeroCompressedAndPlain) {
                     : P % 3 == 1         ? PageKind::Compressed
                                          : PageKind::Plain;
     EXPECT_EQ(B->Kinds[P], Want);
-    if (Want == PageKind::Zero)
+    if (Want == PageKind::Zero) {
       EXPECT_EQ(B->Sizes[P], 0u);
-    if (Want == PageKind::Compressed)
+    } else if (Want == PageKind::Compressed) {
       EXPECT_LT(B->Sizes[P], PS);
-    if (Want == PageKind::Plain)
+    } else {
       EXPECT_EQ(B->Sizes[P], PS);
+    }
     Total += B->Sizes[P];
   }
   EXPECT_EQ(B->Data.size(), Total);

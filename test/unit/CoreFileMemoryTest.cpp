@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #include "qemudump/CoreFileMemory.h"
 #include "qemudump/MemoryFault.h"
 

@@ -1,4 +1,6 @@
 //===- DumpOptionsTest.cpp - The arguments of qemu dump-guest-memory ------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/DumpOptions.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 #include "qemudump/ElfVmcoreWriter.h"
 #include "qemudump/MemoryFault.h"
 #include "qemudump/NoteSegment.h"

@@ -1,4 +1,6 @@
 //===- GuestKernelInfoTest.cpp - The guest kernel's utsname and phys_base -===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/GuestKernelInfo.h"
 

@@ -1,4 +1,6 @@
 //===- KdumpCompressionTest.cpp - The page codecs -------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/KdumpCompression.h"
 #include "qemudump/KdumpWriter.h"

@@ -1,4 +1,6 @@
 //===- KdumpFormatTest.cpp - kdump headers, bitmaps and layout ------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/KdumpFormat.h"
 #include "qemudump/Notes.h"

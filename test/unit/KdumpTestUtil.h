@@ -1,4 +1,6 @@
 //===- KdumpTestUtil.h - Reading kdump bytes back in the unit tests -------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #ifndef QEMUDUMP_TEST_UNIT_KDUMPTESTUTIL_H
 #define QEMUDUMP_TEST_UNIT_KDUMPTESTUTIL_H

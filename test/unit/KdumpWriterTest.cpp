@@ -1,4 +1,6 @@
 //===- KdumpWriterTest.cpp - Whole kdump files ----------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/KdumpWriter.h"
 #include "qemudump/NoteSegment.h"

@@ -1,4 +1,6 @@
 //===- MemoryFaultTest.cpp - Faults, and the context added to them --------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/MemoryFault.h"
 #include "qemudump/MemorySource.h"

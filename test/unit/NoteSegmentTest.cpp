@@ -1,4 +1,6 @@
 //===- NoteSegmentTest.cpp - The notes of one vmcore ----------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/NoteSegment.h"
 #include "qemudump/Notes.h"

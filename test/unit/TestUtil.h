@@ -1,5 +1,7 @@
 //===- TestUtil.h - gtest helpers for llvm::Error and llvm::Expected ------===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Debian ships no LLVMTestingSupport library, so these stand in for its
 // Succeeded()/Failed() matchers.
 //

@@ -1,4 +1,6 @@
 //===- VmcoreInfoScannerTest.cpp - VMCOREINFO found in guest RAM ----------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/VmcoreInfoScanner.h"
 

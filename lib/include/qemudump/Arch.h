@@ -1,5 +1,7 @@
 //===- Arch.h - Guest architectures a vmcore can be written for -*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The arch table: for each ARCH name the command accepts, the ELF class, data
 // encoding and e_machine of the vmcore, and the guest's page size.
 //

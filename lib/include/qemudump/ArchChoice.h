@@ -1,5 +1,7 @@
 //===- ArchChoice.h - Which guest architecture a vmcore is for --*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The ARCH policy of `qemu dump-guest-memory`, as a function from facts to a
 // choice: the facts are what the QEMU in the core says (its target family,
 // vCPU 0's mode or endianness), the choice is an entry of the arch table and

@@ -1,5 +1,7 @@
 //===- BuildId.h - The GNU build-id of an ELF image in memory ---*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Finds the NT_GNU_BUILD_ID note of an ELF executable as it is mapped in a
 // process, from its ELF header: so that a core can be checked against the
 // binary a debugger loaded for it.

@@ -1,5 +1,7 @@
 //===- CompressorPool.h - Pages compressed on worker threads ----*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The kdump writer reads guest memory into batches of consecutive pages and
 // hands each to a pool of worker threads, which sort every page into zero,
 // compressed or stored as is; the writer takes the batches back in its own

@@ -1,5 +1,7 @@
 //===- CoreFileMemory.h - QEMU's memory read from its core file -*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A MemorySource that reads a process core file directly: its PT_LOAD
 // segments map QEMU's virtual addresses to file offsets. Where a segment's
 // p_filesz is below its p_memsz, the kernel left pages of an anonymous

@@ -1,4 +1,6 @@
 //===- DumpOptions.h - The arguments of `qemu dump-guest-memory` -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // One table of options drives the parsing, the help text, the syntax line and

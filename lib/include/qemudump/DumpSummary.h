@@ -1,5 +1,7 @@
 //===- DumpSummary.h - The line a successful dump ends with -----*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // What `qemu dump-guest-memory` says when it is done: the file, its format
 // and arch (and how the arch was chosen), the guest memory and notes it
 // holds, its size and the time it took; for a kdump file also its pages and

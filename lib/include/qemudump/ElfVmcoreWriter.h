@@ -1,5 +1,7 @@
 //===- ElfVmcoreWriter.h - Write the guest's memory as an ELF core -*- C++ -*-//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The vmcore layout that crash, makedumpfile and drgn read:
 //
 //   ELF header

@@ -1,4 +1,6 @@
 //===- GuestKernelInfo.h - What the guest's Linux kernel says of itself -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // The guest kernel's utsname and phys_base, as a kdump file's headers carry

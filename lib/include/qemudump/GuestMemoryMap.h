@@ -1,5 +1,7 @@
 //===- GuestMemoryMap.h - Guest-physical RAM blocks and their host memory -===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The guest's RAM as QEMU maps it: blocks of guest-physical memory, each backed
 // by one contiguous range of QEMU's (host-virtual) memory. Ranges are added in
 // ascending guest-physical order, as QEMU's flat view lists them; a range that

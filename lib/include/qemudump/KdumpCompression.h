@@ -1,5 +1,7 @@
 //===- KdumpCompression.h - The page codecs of kdump files ------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The compressions makedumpfile's kdump format knows (zlib, lzo, snappy,
 // zstd): their names, header flags and build-time availability (each library
 // is optional), and a PageCompressor that compresses one page at a time with

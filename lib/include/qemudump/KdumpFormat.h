@@ -1,4 +1,6 @@
 //===- KdumpFormat.h - makedumpfile's kdump file, on disk --------*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // The on-disk encoding of makedumpfile's kdump-compressed format (its

@@ -1,5 +1,7 @@
 //===- KdumpWriter.h - Write the guest's memory as a kdump file -*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Writes makedumpfile's kdump-compressed format (KdumpFormat.h) as crash,
 // makedumpfile and libkdumpfile/drgn read it: the layout is computed first
 // (kdump::layOut), then the bitmaps, the shared zero page and the pages are

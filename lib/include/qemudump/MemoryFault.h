@@ -1,5 +1,7 @@
 //===- MemoryFault.h - A read of QEMU's memory that failed ------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The one error every MemorySource fails with: the QEMU (host-virtual)
 // address and length asked for, and the source's reason ("core file 'X': is
 // truncated: ..."). A caller that knows what the read was for adds the

@@ -1,5 +1,7 @@
 //===- MemorySource.h - Where QEMU's memory is read from -------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The writers pull guest memory from a MemorySource by host (QEMU-virtual)
 // address: CoreFileMemory reads a core file, the plugin's ProcessMemory goes
 // through SBProcess::ReadMemory, tests use in-memory sources. Every read

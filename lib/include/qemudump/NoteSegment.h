@@ -1,5 +1,7 @@
 //===- NoteSegment.h - The notes of one vmcore, and what they hold -*- C++ -*-//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The PT_NOTE segment of a vmcore, built once, in QEMU's order: the vCPUs'
 // notes, then the guest's own note (its VMCOREINFO). It remembers what it
 // holds, so that no writer parses it again: how many vCPUs (NT_PRSTATUS

@@ -1,5 +1,7 @@
 //===- Notes.h - ELF notes of a vmcore --------------------------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // Encoding of the notes that go into the vmcore's PT_NOTE segment, and the
 // validation of the guest's own VMCOREINFO note.
 //

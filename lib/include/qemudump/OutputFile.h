@@ -1,5 +1,7 @@
 //===- OutputFile.h - A vmcore that appears only when complete -*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The vmcore is written to an unnamed file in its final path's directory
 // (O_TMPFILE) and linked into place only when complete: nothing of a dump
 // that fails, is interrupted, killed (SIGKILL, OOM) or cut by a power loss

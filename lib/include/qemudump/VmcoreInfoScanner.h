@@ -1,4 +1,6 @@
 //===- VmcoreInfoScanner.h - The guest's VMCOREINFO found in its RAM -*- C++
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //-*-===//
 //
 // A Linux kernel keeps the very note QEMU's vmcoreinfo device would have

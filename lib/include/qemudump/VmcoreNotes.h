@@ -1,5 +1,7 @@
 //===- VmcoreNotes.h - The notes as a writer gets them ----------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // A writer lays out room for capacity() bytes of notes before it copies
 // guest memory, and asks for the finished NoteSegment with finish() once the
 // copy is done: the notes may need what the copy read (the guest's

@@ -1,5 +1,7 @@
 //===- X86CpuNotes.h - vCPU register notes of an x86 guest ------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // The notes QEMU's dump-guest-memory writes for each x86 vCPU, built from
 // the vCPU state read out of a QEMU core: "CORE"/NT_PRSTATUS with the
 // registers in the kernel's user_regs_struct order (x86_64 when the first

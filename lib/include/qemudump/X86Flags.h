@@ -1,5 +1,7 @@
 //===- X86Flags.h - EFLAGS of a TCG x86 vCPU --------------------*- C++ -*-===//
 //
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
 // While an x86 vCPU runs under TCG, QEMU keeps the arithmetic flags out of
 // env->eflags: they live lazily in cc_op/cc_dst/cc_src/cc_src2, and DF in
 // env->df. This recomputes them as QEMU's cpu_compute_eflags() does, for

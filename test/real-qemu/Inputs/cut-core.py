@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Cut a process core file short at a point found in the core itself.
 
     cut-core.py CORE OUT first-load

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """gcore-qemu.py QEMU CORE: a core of a paused QEMU (-S), taken with gdb's
 gcore while it waits, then QEMU is killed."""
 import os

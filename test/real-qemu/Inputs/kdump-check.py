@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks of qemudump's kdump files, for the lit tests.
 
     kdump-check.py header KDUMP            print the headers (raw layout)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """live-qemu.py QEMU LLDB PLUGIN DIR: the plugin on a running QEMU.
 
 Starts QEMU (paused, -S, pc, 256 MiB with 1 MiB of random data loaded at

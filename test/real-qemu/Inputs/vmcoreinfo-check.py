@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 """Checks of a VMCOREINFO note found in guest RAM, for the lit tests.
 
     vmcoreinfo-check.py guest-note LOG SCENARIO VMCORE
