@@ -50,6 +50,8 @@ private:
   Error probe();
   NoteSegment vcpuNotes();
   Error planNotes();
+  DumpSummary summaryHeader() const;
+  KdumpOptions kdumpOptions();
   Expected<DumpSummary> write();
 
   lldb::SBDebugger Debugger;
@@ -216,17 +218,16 @@ Error DumpPipeline::planNotes() {
   return Error::success();
 }
 
-/// The file, by the format's writer (reading guest memory through the
-/// scanner when there is one); then the summary.
-Expected<DumpSummary> DumpPipeline::write() {
-  const qemudump::Arch &A = *Arch.Guest;
+/// What the summary says before the file is written: the file, the arch and
+/// how it was chosen, the blocks, the regions QEMU's dump leaves out (in
+/// the range dumped).
+DumpSummary DumpPipeline::summaryHeader() const {
   DumpSummary Sum;
   Sum.File = O.File;
-  Sum.ArchName = A.Name.str();
+  Sum.ArchName = Arch.Guest->Name.str();
   if (!Arch.Origin.empty())
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
-  // The regions QEMU's dump leaves out (in the range dumped).
   uint64_t Lo = O.Begin.value_or(0);
   uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
   for (const FlatRangeRow &R : Rows)
@@ -234,23 +235,36 @@ Expected<DumpSummary> DumpPipeline::write() {
         R.GuestStart < Hi)
       Sum.LeftOut.push_back(R.Region + " " +
                             StringRef(R.Message).drop_front(8).str());
+  return Sum;
+}
 
-  KdumpOptions Kdump;
+/// The kdump writer's options; the guest kernel's utsname and phys_base come
+/// from the notes as the copy finishes them.
+KdumpOptions DumpPipeline::kdumpOptions() {
+  KdumpOptions K;
+  K.Compression = *O.Kdump;
+  K.Form = O.Form;
+  K.Threads = O.Threads.value_or(0);
+  if (Cpus)
+    K.NrCpus = Cpus->Cpus.size();
+  K.GuestInfo = [this](std::optional<StringRef> VmcoreInfo) {
+    return readGuestKernelInfo(*Arch.Guest, FullMap, *Source, VmcoreInfo,
+                               Warnings);
+  };
+  return K;
+}
+
+/// The file, by the format's writer (reading guest memory through the
+/// scanner when there is one); then the summary.
+Expected<DumpSummary> DumpPipeline::write() {
+  const qemudump::Arch &A = *Arch.Guest;
+  DumpSummary Sum = summaryHeader();
+  // An ELF vmcore of a 32-bit x86 guest may be widened to ELF64; a kdump
+  // file keeps the 32-bit kernel's headers (max_mapnr_64 says how far RAM
+  // goes).
   ElfClassChoice Class = vmcoreElfClass(A, Map.blocks().back().GuestEnd);
-  if (O.Kdump) {
-    Kdump.Compression = *O.Kdump;
-    Kdump.Form = O.Form;
-    Kdump.Threads = O.Threads.value_or(0);
-    if (Cpus)
-      Kdump.NrCpus = Cpus->Cpus.size();
-    Kdump.GuestInfo = [&](std::optional<StringRef> VmcoreInfo) {
-      return readGuestKernelInfo(A, FullMap, *Source, VmcoreInfo, Warnings);
-    };
-  } else if (!Class.Why.empty()) {
-    // A kdump file keeps the 32-bit kernel's headers: max_mapnr_64 says how
-    // far RAM goes.
+  if (!O.Kdump && !Class.Why.empty())
     Sum.ArchNotes.push_back(Class.Why);
-  }
 
   OutputFile::Options FileOptions;
   FileOptions.Sync = O.Sync;
@@ -265,8 +279,8 @@ Expected<DumpSummary> DumpPipeline::write() {
   };
   MemorySource &Memory = Scanner ? *Scanner : *Source;
   if (O.Kdump) {
-    Expected<KdumpStats> Stats =
-        writeKdumpVmcore(*Out, A, Map, *Notes, Memory, Kdump, OnProgress);
+    Expected<KdumpStats> Stats = writeKdumpVmcore(*Out, A, Map, *Notes, Memory,
+                                                  kdumpOptions(), OnProgress);
     if (!Stats)
       return Stats.takeError();
     Sum.MemoryBytes = Stats->MemoryBytes;
