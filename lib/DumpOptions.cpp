@@ -20,7 +20,10 @@ Error usageError(const Twine &Message) {
 
 /// Sets O.FormatName, O.Kdump and O.Form from \p Name.
 Error parseFormat(StringRef Name, DumpOptions &O) {
+  // The last -f counts: nothing of an earlier one stays.
   O.FormatName = Name.str();
+  O.Kdump.reset();
+  O.Form = KdumpForm::Raw;
   std::string Lower = Name.lower();
   StringRef Rest = Lower;
   if (Rest == "elf")

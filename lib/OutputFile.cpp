@@ -72,6 +72,16 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath, Options Opts) {
     return fileError(formatv("'{0}' is a directory; give the path of the "
                              "vmcore file to write",
                              FinalPath));
+  // The vmcore takes FILE's place: a device, FIFO or socket there (say
+  // /dev/null or /dev/stdout, as root) would be replaced, not written to.
+  sys::fs::file_status St;
+  if (!sys::fs::status(FinalPath, St) &&
+      St.type() != sys::fs::file_type::regular_file &&
+      St.type() != sys::fs::file_type::file_not_found)
+    return fileError(formatv("'{0}' is not a regular file; the vmcore "
+                             "would replace it, not be written into it: give "
+                             "the path of a vmcore file to write",
+                             FinalPath));
   SmallString<256> Dir(FinalPath);
   sys::path::remove_filename(Dir);
   if (Dir.empty())

@@ -57,7 +57,20 @@ void VmcoreInfoScanner::scan(uint64_t HostAddr, ArrayRef<uint8_t> Data) {
   for (uint64_t Off = First; Off + HeaderSize <= Data.size(); Off += PS)
     if (Data[Off] == 11 || Data[Off + 3] == 11) // namesz, either order
       if (looksLikeNote(Data.data() + Off, A.isLittleEndian()))
-        Candidates.push_back(HostAddr + Off);
+        addCandidate(HostAddr + Off);
+}
+
+void VmcoreInfoScanner::addCandidate(uint64_t Host) {
+  // A page read twice (a kdump writer's two passes) is one candidate.
+  if (Candidates.size() == MaxCandidates) {
+    llvm::sort(Candidates);
+    Candidates.erase(std::unique(Candidates.begin(), Candidates.end()),
+                     Candidates.end());
+  }
+  if (Candidates.size() < MaxCandidates)
+    Candidates.push_back(Host);
+  else if (!std::binary_search(Candidates.begin(), Candidates.end(), Host))
+    TooMany = true; // a guest writing note headers everywhere
 }
 
 Error VmcoreInfoScanner::prove(const Arch &A, ArrayRef<uint8_t> Note,
@@ -101,9 +114,21 @@ Error VmcoreInfoScanner::prove(const Arch &A, ArrayRef<uint8_t> Note,
 
 Expected<std::vector<uint8_t>> VmcoreInfoScanner::readNote(uint64_t Host,
                                                            uint64_t Room) {
-  std::vector<uint8_t> Buf(Room);
+  // The header, then exactly the note it announces (no more: what follows
+  // the note need not be readable).
+  if (Room < HeaderSize)
+    return notProved("its header overruns its block");
+  std::vector<uint8_t> Buf(HeaderSize);
   if (Error E = Inner.read(Host, Buf))
     return std::move(E);
+  endianness E = A.isLittleEndian() ? endianness::little : endianness::big;
+  uint64_t Size = noteSize(support::endian::read32(Buf.data(), E),
+                           support::endian::read32(Buf.data() + 4, E));
+  if (Size > Room)
+    return notProved(formatv("note of {0} bytes overruns its block", Size));
+  Buf.resize(Size);
+  if (Error Err = Inner.read(Host, Buf))
+    return std::move(Err);
   return extractGuestNote(Buf, A.isLittleEndian());
 }
 
@@ -130,6 +155,17 @@ VmcoreInfoScanner::find(const GuestMemoryMap &Map,
       continue;
     }
     Proved.push_back({std::move(*Note), Guest, ""});
+  }
+  if (TooMany)
+    Warnings.push_back(formatv("more than {0} pages of guest RAM start with a "
+                               "VMCOREINFO note header; only the first {0} "
+                               "were looked at",
+                               MaxCandidates)
+                           .str());
+  if (Rejected.size() > 8) {
+    size_t More = Rejected.size() - 8;
+    Rejected.resize(8);
+    Rejected.push_back(formatv("{0} more", More).str());
   }
   if (Proved.empty()) {
     Warnings.push_back(

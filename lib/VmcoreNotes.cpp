@@ -12,10 +12,8 @@ namespace qemudump {
 
 VmcoreNotes::~VmcoreNotes() = default;
 
-uint64_t ScannedNotes::capacity() const {
-  // The vCPUs' notes, then the largest note a kernel writes (which is
-  // larger than the placeholder that stands in when none is found).
-  return Segment.bytes().size() +
+uint64_t ScannedNotes::roomFor(const NoteSegment &Base) {
+  return Base.bytes().size() +
          noteSize(sizeof("VMCOREINFO"), MaxScannedVmcoreInfoText);
 }
 

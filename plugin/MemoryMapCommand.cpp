@@ -38,7 +38,8 @@ std::string table(const GuestMemory &Memory) {
   return Text;
 }
 
-Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args) {
+Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
+                                std::vector<std::string> &Warnings) {
   if (!commandArguments(Args).empty())
     return createStringError(
         inconvertibleErrorCode(),
@@ -53,6 +54,7 @@ Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args) {
   Expected<GuestMemory> Memory = readGuestMemory(*S);
   if (!Memory)
     return withKnownDamage(Memory.takeError(), **Source);
+  Warnings = Memory->Warnings;
   return table(*Memory);
 }
 
@@ -68,7 +70,9 @@ const char *MemoryMapCommand::syntax() { return "qemu guest-memory-map"; }
 
 bool MemoryMapCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
                                  lldb::SBCommandReturnObject &Result) {
-  return reply(Result, memoryMap(Debugger, Args));
+  std::vector<std::string> Warnings;
+  Expected<std::string> Table = memoryMap(Debugger, Args, Warnings);
+  return reply(Result, std::move(Table), Warnings);
 }
 
 } // namespace qemudump

@@ -271,7 +271,8 @@ Expected<FirstCpu> firstCpu(const QemuSession &S, const char *TypeName) {
   ValueReader R = S.reader();
   F.Addr = R.u64(R.optionalMember(List, "tqh_first"), "tqh_first");
   if (!R.ok())
-    F.Addr = 0;
+    return cpuListError(
+        formatv("cannot read its head (tqh_first): {0}", R.failure()->Reason));
   return F;
 }
 

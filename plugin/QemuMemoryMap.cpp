@@ -161,7 +161,10 @@ std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
   }
   if (!R.ok())
     return std::nullopt;
-  if (!R.optionalFlag(Ram.Mr, "ram", "MemoryRegion")) {
+  bool IsRam = R.optionalFlag(Ram.Mr, "ram", "MemoryRegion");
+  if (!R.ok())
+    return std::nullopt; // the flag itself is unreadable: R says so
+  if (!IsRam) {
     checkNotRam(Ram);
     return std::nullopt;
   }

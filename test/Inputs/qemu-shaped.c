@@ -13,7 +13,7 @@
  *                               -machine dump-guest-core=off)
  *   corrupt=none|nr-huge|ranges-null|ranges-garbage|not-ascending|
  *           alias-cycle|host-null|host-unmapped|host-shift|start-shift|
- *           mr-garbage|
+ *           mr-garbage|ram-cleared|
  *           nr-allocated|cpu-cycle (x86 only)
  *   accel=tcg|kvm               (qemu-shaped-x86 only: kvm_allowed)
  *   endian=le|be                (qemu-shaped-arm only: SCTLR_EL1.EE)
@@ -302,6 +302,8 @@ int main(int argc, char **argv) {
     dimm->host = (uint8_t *)0x7e0000000000ULL; /* page-aligned, unmapped */
   } else if (!strcmp(corrupt, "host-shift")) {
     dimm->host += 1; /* off by one: every byte of the dimm would shift */
+  } else if (!strcmp(corrupt, "ram-cleared")) {
+    pc_rom->ram = false; /* a RAMBlock, but `ram` lost */
   } else if (!strcmp(corrupt, "start-shift")) {
     all[4].start += 1; /* pc.ram above 1 MiB, one byte off */
   }

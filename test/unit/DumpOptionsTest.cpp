@@ -108,6 +108,14 @@ TEST(DumpOptionsTest, Formats) {
   Expected<DumpOptions> O = parse("--format=ELF out");
   ASSERT_TRUE(succeeded(O));
   EXPECT_FALSE(O->Kdump.has_value());
+  // The last -f counts, whole.
+  O = parse("-f kdump-flat-lzo -f elf out");
+  ASSERT_TRUE(succeeded(O));
+  EXPECT_EQ(O->FormatName, "elf");
+  EXPECT_FALSE(O->Kdump.has_value());
+  O = parse("-f kdump-flat-zlib -f kdump-zlib out");
+  ASSERT_TRUE(succeeded(O));
+  EXPECT_EQ(O->Form, KdumpForm::Raw);
   EXPECT_EQ(errorOf(parse("-f kdump-gzip out")),
             "unknown format 'kdump-gzip'; the formats are: " + formatList());
   EXPECT_THAT(errorOf(parse("-f kdump-flat- out")),

@@ -180,6 +180,36 @@ TEST(VmcoreInfoScannerTest, CandidatesThatDoNotProveThemselvesAreDropped) {
                   testing::HasSubstr("is not in guest RAM")));
 }
 
+TEST(VmcoreInfoScannerTest, AGuestFullOfNoteHeadersIsLookedAtInPart) {
+  Guest G;
+  // Read twice (as a kdump writer does), 10 candidates stay 10.
+  for (uint64_t I = 0; I < 10; ++I)
+    G.plant(0x100000 + I * 4096, vmcoreInfo("5.10.0-9-amd64"));
+  VmcoreInfoScanner S(G.M, x86_64());
+  for (int Pass = 0; Pass < 8; ++Pass)
+    G.copy(S);
+  std::vector<std::string> Warnings;
+  EXPECT_FALSE(S.find(G.Map, Warnings).has_value());
+  ASSERT_EQ(Warnings.size(), 1u);
+  EXPECT_THAT(Warnings[0], testing::HasSubstr("; 2 more"));
+  EXPECT_THAT(Warnings[0], testing::Not(testing::HasSubstr("more than")));
+
+  // 100 of them: the first 64 are looked at, and that is said.
+  for (uint64_t I = 10; I < 100; ++I)
+    G.plant(0x100000 + I * 4096, vmcoreInfo("5.10.0-9-amd64"));
+  VmcoreInfoScanner S2(G.M, x86_64());
+  G.copy(S2);
+  G.copy(S2);
+  EXPECT_EQ(S2.candidates().size(), VmcoreInfoScanner::MaxCandidates);
+  Warnings.clear();
+  EXPECT_FALSE(S2.find(G.Map, Warnings).has_value());
+  ASSERT_EQ(Warnings.size(), 2u);
+  EXPECT_EQ(Warnings[0], "more than 64 pages of guest RAM start with a "
+                         "VMCOREINFO note header; only the first 64 were "
+                         "looked at");
+  EXPECT_THAT(Warnings[1], testing::HasSubstr("; 56 more"));
+}
+
 TEST(VmcoreInfoScannerTest, DifferentNotesThatBothProveThemselvesGiveNone) {
   Guest G;
   std::string A = vmcoreInfo("6.1.0-56-amd64");

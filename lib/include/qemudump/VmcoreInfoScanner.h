@@ -52,6 +52,9 @@ public:
     return Inner.knownDamage();
   }
 
+  /// The most candidates kept; that there were more is said, not read.
+  static constexpr size_t MaxCandidates = 64;
+
   /// The QEMU addresses of page starts that hold a VMCOREINFO note header.
   const std::vector<uint64_t> &candidates() const { return Candidates; }
 
@@ -75,12 +78,14 @@ public:
 
 private:
   void scan(uint64_t HostAddr, llvm::ArrayRef<uint8_t> Data);
+  void addCandidate(uint64_t Host);
   /// The note at \p Host, in at most \p Room bytes.
   llvm::Expected<std::vector<uint8_t>> readNote(uint64_t Host, uint64_t Room);
 
   MemorySource &Inner;
   const Arch &A;
   std::vector<uint64_t> Candidates;
+  bool TooMany = false;
 };
 
 } // namespace qemudump

@@ -57,14 +57,19 @@ class ScannedNotes final : public VmcoreNotes {
 public:
   ScannedNotes(NoteSegment Base, VmcoreInfoScanner &Scanner,
                const GuestMemoryMap &Map, std::vector<std::string> &Warnings)
-      : Segment(std::move(Base)), Scanner(Scanner), Map(Map),
-        Warnings(Warnings) {}
-  uint64_t capacity() const override;
+      : Segment(std::move(Base)), Capacity(roomFor(Segment)), Scanner(Scanner),
+        Map(Map), Warnings(Warnings) {}
+  uint64_t capacity() const override { return Capacity; }
   llvm::Expected<const NoteSegment &> finish() override;
   const NoteSegment &segment() const override { return Segment; }
 
 private:
+  /// The vCPUs' notes of \p Base, then the largest note a kernel writes
+  /// (larger than the placeholder that stands in when none is found).
+  static uint64_t roomFor(const NoteSegment &Base);
+
   NoteSegment Segment;
+  uint64_t Capacity; ///< Fixed before the copy, whatever finish() adds.
   VmcoreInfoScanner &Scanner;
   const GuestMemoryMap &Map;
   std::vector<std::string> &Warnings;
