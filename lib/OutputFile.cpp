@@ -57,6 +57,14 @@ int openUnnamed(StringRef Dir) {
 #endif
 }
 
+/// The pattern of a temporary name next to \p FinalPath, for
+/// createUniqueFile/createUniquePath.
+SmallString<256> tempModel(StringRef FinalPath) {
+  SmallString<256> Model(FinalPath);
+  Model += ".qemudump-%%%%%%%%.tmp";
+  return Model;
+}
+
 /// Whether open(O_TMPFILE) failing with \p Errno means the file system (or
 /// kernel) does not support it, rather than that the directory is unusable.
 bool unsupported(int Errno) {
@@ -108,8 +116,7 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath, Options Opts) {
   }
   // Else named, in the same directory, so that the final rename is atomic;
   // O_EXCL and a random name, so that nothing planted there is followed.
-  SmallString<256> Model(FinalPath);
-  Model += ".qemudump-%%%%%%%%.tmp";
+  SmallString<256> Model = tempModel(FinalPath);
   int FD = -1;
   SmallString<256> Temp;
   if (std::error_code EC =
@@ -232,9 +239,8 @@ Error OutputFile::linkIntoPlace() {
                              std::strerror(Err)));
   for (unsigned Try = 0; Try < 100; ++Try) {
     SmallString<256> Temp;
-    SmallString<256> Model(FinalPath);
-    Model += ".qemudump-%%%%%%%%.tmp";
-    sys::fs::createUniquePath(Model, Temp, /*MakeAbsolute=*/false);
+    sys::fs::createUniquePath(tempModel(FinalPath), Temp,
+                              /*MakeAbsolute=*/false);
     Err = Link(Temp);
     if (Err == EEXIST)
       continue;

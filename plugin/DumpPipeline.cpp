@@ -231,10 +231,8 @@ DumpSummary DumpPipeline::summaryHeader() const {
   uint64_t Lo = O.Begin.value_or(0);
   uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
   for (const FlatRangeRow &R : Rows)
-    if (StringRef(R.Message).starts_with("skipped ") && R.GuestEnd > Lo &&
-        R.GuestStart < Hi)
-      Sum.LeftOut.push_back(R.Region + " " +
-                            StringRef(R.Message).drop_front(8).str());
+    if (!R.whySkipped().empty() && R.GuestEnd > Lo && R.GuestStart < Hi)
+      Sum.LeftOut.push_back(R.Region + " " + R.whySkipped().str());
   return Sum;
 }
 

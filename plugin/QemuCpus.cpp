@@ -96,11 +96,7 @@ private:
 
 /// "QEMU's vCPU list is unreadable or corrupt: WHAT; ...".
 Error cpuListError(const Twine &What) {
-  return createStringError(
-      inconvertibleErrorCode(),
-      (Twine("QEMU's vCPU list is unreadable or corrupt: ") + What +
-       "; the core may be damaged, or it does not match this QEMU binary")
-          .str());
+  return structureCorruptError("vCPU list", What);
 }
 
 Error X86CpuReader::cpuError(unsigned N, uint64_t Addr) {

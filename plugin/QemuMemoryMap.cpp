@@ -22,6 +22,8 @@ constexpr uint64_t MaxFlatRanges = 1 << 16;
 /// Flat ranges are rendered with aliases resolved; a longer chain than this is
 /// a cycle or garbage.
 constexpr unsigned MaxAliasDepth = 16;
+/// QEMU maps guest RAM in pages of at least this size.
+constexpr uint64_t MinPageSize = 4096;
 
 using Failure = ValueReader::Failure;
 
@@ -49,11 +51,12 @@ private:
   Expected<lldb::SBType> flatRangeType(lldb::SBValue Ranges);
   Error addFlatRange(lldb::SBValue Range);
   std::optional<RamRange> ramRange(lldb::SBValue Range);
+  FlatRangeRow rowOf(const RamRange &Ram);
+  void addSkippedRow(FlatRangeRow Row, const char *Message);
   void checkNotRam(const RamRange &Range);
   void checkSharedRam();
   const char *skipReason(lldb::SBValue Mr);
   uint64_t hostAddress(const RamRange &Ram, const FlatRangeRow &Row);
-  std::string readCString(lldb::SBValue Pointer);
 
   const QemuSession &S;
   ValueReader R;
@@ -115,18 +118,6 @@ Expected<lldb::SBType> MemoryMapReader::flatRangeType(lldb::SBValue Ranges) {
       "in memory.c's debug info): load the QEMU binary with full debug info");
 }
 
-std::string MemoryMapReader::readCString(lldb::SBValue Pointer) {
-  lldb::SBError E;
-  uint64_t Addr = Pointer.GetValueAsUnsigned(E, 0);
-  if (E.Fail() || Addr == 0)
-    return "";
-  char Buf[128] = {};
-  size_t N = S.process().ReadCStringFromMemory(Addr, Buf, sizeof(Buf), E);
-  if (E.Fail())
-    return "";
-  return std::string(Buf, N);
-}
-
 /// The range's fields when its MemoryRegion is RAM; none otherwise (or on a
 /// failure, which R holds).
 std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
@@ -182,13 +173,7 @@ void MemoryMapReader::checkNotRam(const RamRange &Range) {
     R.reset();
     return;
   }
-  FlatRangeRow Row;
-  Row.GuestStart = Range.GuestStart;
-  Row.GuestEnd = Range.GuestStart + Range.Size;
-  lldb::SBValue Mr = Range.Mr;
-  Row.Region = readCString(Mr.GetChildMemberWithName("name"));
-  Row.Message = "skipped (not ram)";
-  Row.BlockCount = Out.Map.blocks().size();
+  FlatRangeRow Row = rowOf(Range);
   Out.Warnings.push_back(
       formatv("region '{0}' (guest-physical [{1:x}, {2:x})) has a RAMBlock "
               "but is not RAM (MemoryRegion.ram is 0): it is left out, as "
@@ -196,7 +181,7 @@ void MemoryMapReader::checkNotRam(const RamRange &Range) {
               "core is damaged there",
               Row.Region, Row.GuestStart, Row.GuestEnd)
           .str());
-  Out.Rows.push_back(std::move(Row));
+  addSkippedRow(std::move(Row), "skipped (not ram)");
 }
 
 /// Why QEMU's dump leaves the region out (memory_mapping.c): RAM devices (a
@@ -266,7 +251,6 @@ uint64_t MemoryMapReader::hostAddress(const RamRange &Ram,
   }
   // QEMU maps guest RAM page by page: a guest-physical address and its
   // QEMU address lie at the same offset in their pages.
-  constexpr uint64_t MinPageSize = 4096;
   uint64_t HostAddr = Host + HostOffset;
   if (R.ok() && (HostAddr - Row.GuestStart) % MinPageSize != 0)
     R.fail(Failure::Corrupt, "",
@@ -278,24 +262,35 @@ uint64_t MemoryMapReader::hostAddress(const RamRange &Ram,
   return HostAddr;
 }
 
+/// The row of \p Ram: where it is and its region's name.
+FlatRangeRow MemoryMapReader::rowOf(const RamRange &Ram) {
+  FlatRangeRow Row;
+  Row.GuestStart = Ram.GuestStart;
+  Row.GuestEnd = Ram.GuestStart + Ram.Size;
+  lldb::SBValue Mr = Ram.Mr; // SBValue's methods are not const
+  Row.Region = S.cString(Mr.GetChildMemberWithName("name"));
+  return Row;
+}
+
+/// Shows \p Row as left out ("skipped (WHY)"), as QEMU's dump leaves it.
+void MemoryMapReader::addSkippedRow(FlatRangeRow Row, const char *Message) {
+  Row.Message = Message;
+  Row.BlockCount = Out.Map.blocks().size();
+  Out.Rows.push_back(std::move(Row));
+}
+
 Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
   std::optional<RamRange> Ram = ramRange(Range);
   if (!Ram)
     return R.takeError(); // not RAM, or unreadable
-  FlatRangeRow Row;
-  Row.GuestStart = Ram->GuestStart;
-  Row.GuestEnd = Ram->GuestStart + Ram->Size;
-  Row.Region = readCString(Ram->Mr.GetChildMemberWithName("name"));
+  FlatRangeRow Row = rowOf(*Ram);
   if (const char *Skip = skipReason(Ram->Mr)) {
-    Row.Message = Skip;
-    Row.BlockCount = Out.Map.blocks().size();
-    Out.Rows.push_back(std::move(Row));
+    addSkippedRow(std::move(Row), Skip);
     return R.takeError();
   }
   Row.HostAddr = hostAddress(*Ram, Row);
   // Whole pages, as QEMU maps RAM (a RAM range of another size is not
   // impossible, so only doubtful).
-  constexpr uint64_t MinPageSize = 4096;
   if (R.ok() && (Row.GuestStart % MinPageSize || Row.GuestEnd % MinPageSize))
     Out.Warnings.push_back(
         formatv("region '{0}' is mapped at guest-physical [{1:x}, {2:x}), not "
@@ -349,7 +344,7 @@ Expected<GuestMemory> MemoryMapReader::read() {
 void MemoryMapReader::checkSharedRam() {
   std::vector<const FlatRangeRow *> Ram;
   for (const FlatRangeRow &Row : Out.Rows)
-    if (Row.Writable && !StringRef(Row.Message).starts_with("skipped"))
+    if (Row.Writable && Row.whySkipped().empty())
       Ram.push_back(&Row);
   llvm::sort(Ram, [](const FlatRangeRow *A, const FlatRangeRow *B) {
     return A->HostAddr < B->HostAddr;

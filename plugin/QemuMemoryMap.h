@@ -33,6 +33,13 @@ struct FlatRangeRow {
   std::string Message;   ///< "added", "joined", or why it is skipped.
   size_t BlockCount = 0; ///< Blocks in the map after this range.
   bool Writable = false; ///< RAM, not ROM (MemoryRegion.readonly clear).
+
+  /// Why QEMU's dump leaves the range out ("(ram_device)"); "" when it is
+  /// dumped.
+  llvm::StringRef whySkipped() const {
+    llvm::StringRef M(Message);
+    return M.consume_front("skipped ") ? M : "";
+  }
 };
 
 struct GuestMemory {

@@ -94,6 +94,19 @@ std::string QemuSession::exeName() const {
   return Name ? Name : "";
 }
 
+std::string QemuSession::cString(lldb::SBValue Pointer) const {
+  lldb::SBError E;
+  uint64_t Addr = Pointer.GetValueAsUnsigned(E, 0);
+  if (E.Fail() || Addr == 0)
+    return "";
+  char Buf[128] = {};
+  lldb::SBProcess P = Process;
+  size_t N = P.ReadCStringFromMemory(Addr, Buf, sizeof(Buf), E);
+  if (E.Fail())
+    return "";
+  return std::string(Buf, N);
+}
+
 lldb::SBValue QemuSession::global(const char *Name) const {
   lldb::SBModule M = Exe; // SB objects are handles; their methods are not const
   lldb::SBTarget T = Target;

@@ -49,6 +49,10 @@ public:
   lldb::SBValue global(const char *Name) const;
   lldb::SBValue addressSpaceMemory() const { return AddressSpaceMemory; }
 
+  /// The C string (at most 127 bytes) that the char pointer \p Pointer
+  /// points at; "" when it is NULL or cannot be read.
+  std::string cString(lldb::SBValue Pointer) const;
+
   /// current_machine->dump_guest_core, when it can be read.
   std::optional<bool> dumpGuestCore() const;
 

@@ -54,14 +54,7 @@ std::optional<std::string> qomTypeName(const QemuSession &S,
       R.optionalMember(R.deref(Type, "ObjectClass.type"), "name");
   if (!R.ok() || !Name.IsValid())
     return std::string();
-  uint64_t Addr = R.u64(Name, "TypeImpl.name");
-  char Buf[64] = {};
-  lldb::SBError E;
-  size_t N =
-      Addr ? S.process().ReadCStringFromMemory(Addr, Buf, sizeof(Buf), E) : 0;
-  if (!R.ok() || E.Fail())
-    return std::string();
-  return std::string(Buf, N);
+  return S.cString(Name);
 }
 
 /// FWCfgVMCoreInfo: little-endian whatever the host.

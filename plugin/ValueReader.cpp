@@ -14,10 +14,10 @@ using namespace llvm;
 
 namespace qemudump {
 
-Error corruptError(const Twine &What) {
+Error structureCorruptError(StringRef Structure, const Twine &What) {
   return createStringError(
       inconvertibleErrorCode(),
-      (Twine("QEMU's memory map is unreadable or corrupt: ") + What +
+      ("QEMU's " + Structure + " is unreadable or corrupt: " + What +
        "; the core may be damaged, or it does not match this QEMU binary")
           .str());
 }

@@ -93,9 +93,15 @@ private:
   std::optional<Failure> First;
 };
 
-/// "QEMU's memory map is unreadable or corrupt: WHAT; the core may be
+/// "QEMU's STRUCTURE is unreadable or corrupt: WHAT; the core may be
 /// damaged, or it does not match this QEMU binary".
-llvm::Error corruptError(const llvm::Twine &What);
+llvm::Error structureCorruptError(llvm::StringRef Structure,
+                                  const llvm::Twine &What);
+
+/// structureCorruptError() of QEMU's memory map.
+inline llvm::Error corruptError(const llvm::Twine &What) {
+  return structureCorruptError("memory map", What);
+}
 
 /// \p F as the user reads it: a member missing from the debug info is an
 /// unsupported QEMU version; anything else is corruptError().

@@ -42,7 +42,7 @@ public:
 
   /// Creates the file that will become \p FinalPath. Fails, naming the cause,
   /// when the directory does not exist, is not writable, or \p FinalPath is
-  /// a directory.
+  /// a directory or (or leads to) a device, FIFO or socket.
   static llvm::Expected<OutputFile> create(llvm::StringRef FinalPath,
                                            Options Opts);
   static llvm::Expected<OutputFile> create(llvm::StringRef FinalPath) {
