@@ -6,8 +6,11 @@
 
 #include "qemudump/Notes.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELFTypes.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 
 #include <cstring>
 
@@ -72,6 +75,28 @@ Expected<std::optional<std::vector<uint8_t>>> readBuildId(ReadMemoryFn Read,
               : readBuildIdImpl<object::ELF64BE>(Read, HeaderAddr);
   return LE ? readBuildIdImpl<object::ELF32LE>(Read, HeaderAddr)
             : readBuildIdImpl<object::ELF32BE>(Read, HeaderAddr);
+}
+
+Error checkImagesMatchExecutable(ArrayRef<RecordedImage> Images,
+                                 StringRef ExeName, StringRef Want,
+                                 StringRef CoreKind) {
+  for (const RecordedImage &I : Images) {
+    if (ExeName.empty() || sys::path::filename(I.Path) != ExeName)
+      continue;
+    if (I.BuildId.empty() || Want.size() != I.BuildId.size() * 2)
+      continue; // No build-id, or the binary's UUID is not one.
+    std::string Actual = toHex(I.BuildId, /*LowerCase=*/true);
+    if (Actual == Want)
+      return Error::success();
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("the {0} was written by a different build of QEMU than "
+                "'{1}': build-id {2} in the {0} ({3}), {4} in the binary; "
+                "load the exact binary that crashed",
+                CoreKind, ExeName, Actual, I.Path, Want)
+            .str());
+  }
+  return Error::success();
 }
 
 } // namespace qemudump

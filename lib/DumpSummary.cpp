@@ -35,9 +35,11 @@ std::string DumpSummary::format() const {
               Blocks == 1 ? "block" : "blocks", humanBytes(MemoryBytes))
           .str();
   std::string Tail;
+  if (!Reader.empty())
+    Tail = "; QEMU's memory read " + Reader;
   if (!LeftOut.empty())
-    Tail = "; left out as in QEMU's own dump: " +
-           join(LeftOut.begin(), LeftOut.end(), ", ");
+    Tail += "; left out as in QEMU's own dump: " +
+            join(LeftOut.begin(), LeftOut.end(), ", ");
   if (!KdumpFile)
     return formatv("wrote {0} ({1}): {2}, notes: {3}; {4} bytes in {5:f3} s{6}",
                    File, What, Memory, Notes, FileSize, Seconds, Tail)

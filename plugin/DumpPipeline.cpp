@@ -228,6 +228,7 @@ DumpSummary DumpPipeline::summaryHeader() const {
   if (!Arch.Origin.empty())
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
+  Sum.Reader = Source->reader();
   uint64_t Lo = O.Begin.value_or(0);
   uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
   for (const FlatRangeRow &R : Rows)

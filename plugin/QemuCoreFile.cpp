@@ -8,6 +8,7 @@
 #include "ProcessMemory.h"
 
 #include "qemudump/BuildId.h"
+#include "qemudump/CoreLayout.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -21,22 +22,8 @@ namespace qemudump {
 
 namespace {
 
-/// Whether the file at \p Path starts like an ELF core file: ELF magic, and
-/// e_type ET_CORE in the file's byte order.
-bool isElfCore(const std::string &Path) {
-  auto Head = MemoryBuffer::getFileSlice(Path, 18, 0, /*IsVolatile=*/true);
-  if (!Head)
-    return false;
-  StringRef H = (*Head)->getBuffer();
-  return H.size() == 18 &&
-         H.starts_with("\x7f"
-                       "ELF") &&
-         ((H[5] == 1 && H[16] == 4 && H[17] == 0) ||
-          (H[5] == 2 && H[16] == 0 && H[17] == 4));
-}
-
 /// The core files LLDB has mapped into this process (it mmaps the core it
-/// loads): the paths in /proc/self/maps of ELF core files.
+/// loads): the paths in /proc/self/maps of files in a core format.
 std::vector<std::string> mappedCoreFiles() {
   std::vector<std::string> Paths;
   auto Maps = MemoryBuffer::getFileAsStream("/proc/self/maps");
@@ -50,7 +37,8 @@ std::vector<std::string> mappedCoreFiles() {
     if (Slash == StringRef::npos)
       continue;
     std::string Path = Line.substr(Slash).str();
-    if (!is_contained(Paths, Path) && isElfCore(Path))
+    if (!is_contained(Paths, Path) &&
+        identifyCoreFile(Path) != CoreFormat::Unknown)
       Paths.push_back(Path);
   }
   return Paths;
@@ -63,6 +51,8 @@ std::optional<std::string> mappedCoreOf(uint64_t Pid) {
     return Cores.front(); // even if it cannot be parsed: open() will say why
   std::optional<std::string> Found;
   for (const std::string &Path : Cores) {
+    if (identifyCoreFile(Path) != CoreFormat::Elf)
+      continue; // only an ELF core's pid is known here
     Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(Path);
     if (!M) {
       consumeError(M.takeError());
@@ -77,12 +67,14 @@ std::optional<std::string> mappedCoreOf(uint64_t Pid) {
   return Found;
 }
 
-/// LLDB's UUID of a module as a lower-case hex build-id.
-std::string uuidAsBuildId(const char *Uuid) {
+/// The UUID LLDB has for QEMU's executable as a lower-case hex build-id;
+/// empty when it has none.
+std::string exeBuildId(const QemuSession &S) {
   std::string Id;
-  for (const char *C = Uuid; *C; ++C)
-    if (*C != '-')
-      Id += toLower(*C);
+  if (const char *Uuid = S.exe().GetUUIDString())
+    for (const char *C = Uuid; *C; ++C)
+      if (*C != '-')
+        Id += toLower(*C);
   return Id;
 }
 
@@ -95,10 +87,16 @@ std::optional<std::string> locateCoreFile(const QemuSession &S) {
   // Older LLDB: the core file LLDB has mapped; of several, the one whose
   // process id is this process's (LLDB takes a core's pid from its
   // NT_PRSTATUS).
-  const char *Plugin = Process.GetPluginName();
-  if (!Plugin || !StringRef(Plugin).contains("core"))
+  if (!isCoreProcess(Process))
     return std::nullopt;
   return mappedCoreOf(Process.GetProcessID());
+}
+
+bool isCoreProcess(lldb::SBProcess Process) {
+  // LLDB's core process plugins: elf-core, mach-o-core, minidump.
+  const char *Plugin = Process.GetPluginName();
+  return Plugin && (StringRef(Plugin).contains("core") ||
+                    StringRef(Plugin).contains("minidump"));
 }
 
 Error checkCoreMatchesBinary(const QemuSession &S, CoreFileMemory &Core) {
@@ -106,14 +104,11 @@ Error checkCoreMatchesBinary(const QemuSession &S, CoreFileMemory &Core) {
   // mapping of the file's start), against the build-id of the file LLDB
   // loaded: reading QEMU's structures with another build's debug info would
   // read garbage.
-  const char *Uuid = S.exe().GetUUIDString();
   std::string ExeName = S.exeName();
-  if (!Uuid || ExeName.empty())
-    return Error::success();
-  std::string Want = uuidAsBuildId(Uuid);
   auto Read = [&](uint64_t Addr, MutableArrayRef<uint8_t> Buf) {
     return Core.read(Addr, Buf);
   };
+  std::vector<RecordedImage> Images;
   for (const CoreFileMemory::MappedFile &F : Core.mappedFiles()) {
     if (F.FileOffset != 0 || sys::path::filename(F.Path) != ExeName)
       continue;
@@ -123,26 +118,55 @@ Error checkCoreMatchesBinary(const QemuSession &S, CoreFileMemory &Core) {
       consumeError(Id.takeError()); // Not in the core: cannot tell.
       continue;
     }
-    if (!*Id || Want.size() != (*Id)->size() * 2)
-      continue; // No build-id, or LLDB's UUID is not one.
-    std::string Actual = toHex(**Id, /*LowerCase=*/true);
-    if (Actual == Want)
-      return Error::success();
-    return createStringError(
-        inconvertibleErrorCode(),
-        formatv("the core was written by a different build of QEMU than "
-                "'{0}': build-id {1} in the core ({2}), {3} in the binary; "
-                "load the exact binary that crashed",
-                ExeName, Actual, F.Path, Want)
-            .str());
+    if (*Id)
+      Images.push_back({F.Path, std::move(**Id)});
   }
-  return Error::success();
+  return checkImagesMatchExecutable(Images, ExeName, exeBuildId(S), "core");
 }
+
+namespace {
+
+/// A core LLDB loaded that is not an ELF core: read through LLDB, with its
+/// layout when the format is one qemudump parses (and, for a minidump, its
+/// module list checked against the binary).
+Expected<std::unique_ptr<MemorySource>> openThroughLldb(const QemuSession &S,
+                                                        const std::string &Path,
+                                                        CoreFormat Format) {
+  if (Format == CoreFormat::Unknown)
+    return std::make_unique<ProcessMemory>(S.process(), Path, std::nullopt);
+  ErrorOr<std::unique_ptr<MemoryBuffer>> File = MemoryBuffer::getFile(
+      Path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!File)
+    return createStringError(File.getError(),
+                             formatv("cannot open the core file '{0}': {1}",
+                                     Path, File.getError().message())
+                                 .str());
+  Expected<CoreLayout> Layout = Format == CoreFormat::Minidump
+                                    ? readMinidumpLayout(**File)
+                                    : readMachOCoreLayout(**File);
+  if (!Layout)
+    return Layout.takeError();
+  std::vector<RecordedImage> Images;
+  for (const CoreLayout::Module &M : Layout->Modules)
+    Images.push_back({M.Path, M.BuildId});
+  if (Error E = checkImagesMatchExecutable(Images, S.exeName(), exeBuildId(S),
+                                           coreFormatName(Format)))
+    return std::move(E);
+  return std::make_unique<ProcessMemory>(S.process(), Path, std::move(*Layout));
+}
+
+} // namespace
 
 Expected<std::unique_ptr<MemorySource>> openQemuMemory(const QemuSession &S) {
   std::optional<std::string> Core = locateCoreFile(S);
-  if (!Core)
+  if (!Core) {
+    if (isCoreProcess(S.process()))
+      return std::make_unique<ProcessMemory>(S.process(), "", std::nullopt);
     return std::make_unique<ProcessMemory>(S.process());
+  }
+  CoreFormat Format = identifyCoreFile(*Core);
+  if (Format != CoreFormat::Elf)
+    return openThroughLldb(S, *Core, Format);
   Expected<std::unique_ptr<CoreFileMemory>> M = CoreFileMemory::open(*Core);
   if (!M)
     return M.takeError();

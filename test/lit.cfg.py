@@ -98,6 +98,12 @@ for version in ["7.2", "10.0"]:
         if complete and os.path.exists(os.path.join(d, "core")) and os.access(qemu, os.X_OK):
             config.available_features.add(f"qemu-{version}-{scenario}")
     config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
+# LLDB 22 (utils/get-lldb 22), which writes the minidumps of the minidump
+# tests: LLDB 19 cannot read back the minidumps it writes itself.
+lldb22 = os.path.join(cache, "lldb-22", "bin", "lldb")
+if os.access(lldb22, os.X_OK):
+    config.available_features.add("lldb-22-writer")
+config.substitutions.append(("%writer-lldb22", lldb22))
 # Debian's own (stripped) QEMU, for the no-debug-info test.
 if os.access("/usr/bin/qemu-system-x86_64", os.X_OK) and shutil.which("gdb"):
     config.available_features.add("debian-qemu")

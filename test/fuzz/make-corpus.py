@@ -158,6 +158,69 @@ def image(is64=True, le=True, build_id=True):
     return elf_header(is64, le, ET_DYN, ehsize, phnum) + phdrs + notes
 
 
+def minidump(truncate=0, maps=False):
+    """A minidump shaped like LLDB's: ModuleList (an ELF build-id),
+    MemoryInfoList or LinuxMaps, MemoryList and Memory64List."""
+    streams = []
+    name = "/usr/bin/qemu-system-x86_64".encode("utf-16-le")
+    base = 0x7f1200000000
+    # The stream data are laid out after the header and a 5-entry directory.
+    off = 32 + 5 * 12
+    blob = b""
+
+    def add(stype, data):
+        nonlocal blob
+        streams.append((stype, len(data), off + len(blob)))
+        blob += data
+
+    name_rva = off
+    blob += struct.pack("<I", len(name)) + name
+    cv_rva = off + len(blob)
+    blob += struct.pack("<I", 0x4270454C) + bytes(range(20))
+    module = struct.pack("<QIIII", 0x555555554000, 0x1000, 0, 0, name_rva)
+    module += b"\0" * 52 + struct.pack("<II", 24, cv_rva) + b"\0" * 24
+    add(4, struct.pack("<I", 1) + module)
+    if maps:
+        add(0x47670009, b"7f1200000000-7f1200003000 rw-p 00000000 00:00 0\n"
+            b"7f1200003000-7f1200004000 ---p 00000000 00:00 0\n")
+    else:
+        info = struct.pack("<IIQ", 16, 48, 2)
+        info += struct.pack("<QQIIQIIII", base, base, 4, 0, 0x3000, 0x1000, 4,
+                            0x20000, 0)
+        info += struct.pack("<QQIIQIIII", base + 0x3000, base + 0x3000, 1, 0,
+                            0x1000, 0x10000, 1, 0, 0)
+        add(16, info)
+    stack_rva = off + len(blob) + 4 + 16
+    add(5, struct.pack("<IQII", 1, base + 0x2f00, 0x100, stack_rva))
+    blob += b"\x5a" * 0x100
+    data_rva = off + len(blob) + 16 + 32
+    add(9, struct.pack("<QQQQQQ", 2, data_rva, base, 0x1000, base + 0x1000,
+                       0x2000))
+    blob += b"\xab" * 0x3000
+    head = struct.pack("<IIIIIIQ", 0x504D444D, 0xA793, len(streams), 32, 0, 0,
+                       0)
+    directory = b"".join(struct.pack("<III", *s) for s in streams)
+    directory += b"\0" * (5 * 12 - len(directory))
+    out = head + directory + blob
+    return out[:len(out) - truncate]
+
+
+def macho_core(swapped=False, truncate=0):
+    """A 64-bit Mach-O core: two LC_SEGMENT_64, the second with vmsize
+    beyond filesize (zero by the format)."""
+    e = ">" if swapped else "<"
+    ncmds, segsize = 2, 72
+    data = 32 + ncmds * segsize
+    out = struct.pack(e + "IiiIIIII", 0xFEEDFACF, 0x01000007, 3, 4, ncmds,
+                      ncmds * segsize, 0, 0)
+    for vaddr, vsize, foff, fsize in ((0x10000, 0x1000, data, 0x1000),
+                                      (0x20000, 0x4000, data + 0x1000, 0x1000)):
+        out += struct.pack(e + "II16sQQQQiiII", 0x19, segsize, b"", vaddr,
+                           vsize, foff, fsize, 3, 3, 0, 0)
+    out += b"\xcd" * 0x2000
+    return out[:len(out) - truncate]
+
+
 def ops(*items):
     """fuzz-memorymap input: opcode (0 addRange, 1 clip, 2 hostAddressOf)
     and three 64-bit operands each."""
@@ -223,6 +286,14 @@ def corpora():
             name = f"image{64 if is64 else 32}{'le' if le else 'be'}"
             yield "buildid", name, image(is64, le)
     yield "buildid", "image64le-no-build-id", image(build_id=False)
+
+    # corelayout: the first byte picks the reader (0 minidump, 1 Mach-O).
+    yield "corelayout", "minidump", b"\0" + minidump()
+    yield "corelayout", "minidump-linux-maps", b"\0" + minidump(maps=True)
+    yield "corelayout", "minidump-truncated", b"\0" + minidump(truncate=0x1800)
+    yield "corelayout", "macho-core", b"\1" + macho_core()
+    yield "corelayout", "macho-core-swapped", b"\1" + macho_core(swapped=True)
+    yield "corelayout", "macho-core-truncated", b"\1" + macho_core(truncate=0x800)
 
 
 def main():

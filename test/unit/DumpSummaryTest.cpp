@@ -44,6 +44,17 @@ TEST(DumpSummaryTest, ElfLine) {
                         "QEMU); 1342312448 bytes in 0.082 s");
 }
 
+TEST(DumpSummaryTest, SaysHowQemusMemoryWasRead) {
+  DumpSummary S = elf();
+  S.Reader = "through LLDB from the minidump core";
+  S.LeftOut = {"pmem (nonvolatile)"};
+  EXPECT_EQ(S.format(), "wrote /tmp/x/vmcore (386): 4 blocks, 1.25 GiB of "
+                        "guest memory, notes: 1 vCPU (CORE, QEMU); 1342312448 "
+                        "bytes in 0.082 s; QEMU's memory read through LLDB "
+                        "from the minidump core; left out as in QEMU's own "
+                        "dump: pmem (nonvolatile)");
+}
+
 TEST(DumpSummaryTest, KdumpLine) {
   DumpSummary S = elf();
   S.ArchName = "X86_64";

@@ -13,10 +13,12 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace qemudump {
@@ -29,6 +31,24 @@ using ReadMemoryFn = llvm::function_ref<llvm::Error(
 /// the memory cannot be read or is not an ELF image.
 llvm::Expected<std::optional<std::vector<uint8_t>>>
 readBuildId(ReadMemoryFn Read, uint64_t HeaderAddr);
+
+/// An image a core records with its build-id: a mapping of an ELF file's
+/// start (the build-id read from the core's memory), or a minidump's module.
+struct RecordedImage {
+  std::string Path;
+  std::vector<uint8_t> BuildId;
+};
+
+/// Fails when one of \p Images is named like the executable (its file name
+/// is \p ExeName) and has a build-id of the same size as \p Want (the
+/// executable's, lower-case hex) but another value: the core was written by
+/// another build, whose structures the debug info does not describe. Passes
+/// on the first match, and when no image can tell. \p CoreKind names the
+/// core in the message ("core", "minidump").
+llvm::Error checkImagesMatchExecutable(llvm::ArrayRef<RecordedImage> Images,
+                                       llvm::StringRef ExeName,
+                                       llvm::StringRef Want,
+                                       llvm::StringRef CoreKind);
 
 } // namespace qemudump
 

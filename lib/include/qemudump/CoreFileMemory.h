@@ -64,6 +64,7 @@ public:
   /// For a truncated core: "the core file 'X' is truncated: N of the M
   /// bytes its program headers describe".
   std::optional<std::string> knownDamage() const override;
+  std::string reader() const override { return "directly from the ELF core"; }
   /// The pid of the process the core is of (its first NT_PRSTATUS), if any.
   std::optional<uint64_t> processId() const { return Pid; }
 

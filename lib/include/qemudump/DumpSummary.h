@@ -39,6 +39,9 @@ struct DumpSummary {
   llvm::SmallVector<std::string, 2> LeftOut;
   uint64_t FileSize = 0;
   double Seconds = 0;
+  /// How QEMU's memory was read: MemorySource::reader(); empty to leave it
+  /// unsaid.
+  std::string Reader;
 
   /// Set for a kdump file.
   struct Kdump {

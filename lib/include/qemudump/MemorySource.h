@@ -55,6 +55,11 @@ public:
   virtual std::optional<std::string> knownDamage() const {
     return std::nullopt;
   }
+
+  /// How the memory is read, for the summary line: "directly from the ELF
+  /// core", "through LLDB from the minidump core", "through LLDB from the
+  /// live process". Empty when there is nothing to say (tests' sources).
+  virtual std::string reader() const { return ""; }
 };
 
 /// Reads the first and last byte of every block of \p Map, so that a core

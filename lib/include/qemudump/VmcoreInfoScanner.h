@@ -51,6 +51,7 @@ public:
   std::optional<std::string> knownDamage() const override {
     return Inner.knownDamage();
   }
+  std::string reader() const override { return Inner.reader(); }
 
   /// The most candidates kept; that there were more is said, not read.
   static constexpr size_t MaxCandidates = 64;

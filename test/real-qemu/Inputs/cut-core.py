@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-"""Cut a process core file short at a point found in the core itself.
+"""Cut a process core file (ELF, or a minidump) short at a point found in
+the core itself.
 
     cut-core.py CORE OUT first-load
         OUT: CORE up to the end of the data of its first PT_LOAD that has any
         (the notes and the executable's first page are there; QEMU's .data,
-        .bss and heap are not)
+        .bss and heap are not); ELF cores only
     cut-core.py CORE OUT at-guest MAP ADDR
         OUT: CORE up to where it stores guest-physical ADDR (hex), found
         through MAP (the output of `qemu guest-memory-map` on CORE: the QEMU
-        address of each RAM range) and CORE's own PT_LOADs
+        address of each RAM range) and CORE's own PT_LOADs (a minidump's:
+        its Memory64List)
 
 The point is always computed from CORE itself, never a fixed byte count or
 fraction: a core's notes (threads, mapped files) and the order of its
@@ -22,10 +24,31 @@ import struct
 import sys
 
 
+def minidump_loads(f):
+    """A minidump's Memory64List ranges, as (vaddr, offset, size, size)."""
+    f.seek(0)
+    _, _, nstreams, dir_rva = struct.unpack("<IIII", f.read(16))
+    f.seek(dir_rva)
+    for _ in range(nstreams):
+        stype, _, rva = struct.unpack("<III", f.read(12))
+        if stype == 9:  # Memory64List
+            f.seek(rva)
+            count, off = struct.unpack("<QQ", f.read(16))
+            out = []
+            for _ in range(count):
+                start, size = struct.unpack("<QQ", f.read(16))
+                out.append((start, off, size, size))
+                off += size
+            return out
+    sys.exit("cut-core: the minidump has no Memory64List")
+
+
 def loads(path):
     """The PT_LOADs (vaddr, offset, filesz, memsz) of a 64-bit LE core."""
     with open(path, "rb") as f:
         eh = f.read(64)
+        if eh[:4] == b"MDMP":
+            return minidump_loads(f)
         if eh[:4] != b"\x7fELF" or eh[4] != 2 or eh[5] != 1:
             sys.exit("cut-core: %s is not a 64-bit little-endian ELF file" % path)
         phoff, = struct.unpack_from("<Q", eh, 32)

@@ -1,0 +1,111 @@
+//===- CoreLayout.h - What a non-ELF core file says of its memory -*- C++
+//-*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// A core LLDB opened that is not an ELF core (a minidump from Windows or from
+// LLDB's own `process save-core`, a Mach-O core from macOS) is read through
+// LLDB. Its layout, parsed here from the file itself, says what LLDB cannot:
+// which address ranges the file stores, which it declares zero without
+// storing them, which the process had but the file left out, the modules it
+// lists with their build-ids (to check the core against the binary), and
+// whether the file is cut short. A range the layout does not know is never
+// taken to be zero.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_CORELAYOUT_H
+#define QEMUDUMP_CORELAYOUT_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/MemoryBufferRef.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qemudump {
+
+/// The format of a core file, from its first bytes.
+enum class CoreFormat { Elf, Minidump, MachO, Unknown };
+
+/// "ELF", "minidump", "Mach-O", "unknown".
+llvm::StringRef coreFormatName(CoreFormat F);
+
+/// The format \p Head (a file's first bytes, 32 are enough) begins like: an
+/// ELF file of type ET_CORE, a minidump ("MDMP"), a Mach-O file of type
+/// MH_CORE; else Unknown.
+CoreFormat identifyCoreFormat(llvm::ArrayRef<uint8_t> Head);
+
+/// identifyCoreFormat of the file at \p Path; Unknown when it cannot be read.
+CoreFormat identifyCoreFile(llvm::StringRef Path);
+
+struct CoreLayout {
+  CoreFormat Format = CoreFormat::Unknown;
+
+  struct Range {
+    uint64_t Start = 0, Size = 0;
+    uint64_t end() const { return Start + Size; }
+    bool contains(uint64_t A) const { return A >= Start && A - Start < Size; }
+  };
+  /// The ranges whose bytes the file holds, sorted, merged when adjacent.
+  std::vector<Range> Stored;
+  /// Ranges the format declares zero without storing them (a Mach-O
+  /// segment's vmsize beyond its filesize), sorted.
+  std::vector<Range> Zero;
+  /// Ranges the file describes but lacks because it is cut short, sorted.
+  std::vector<Range> Cut;
+
+  /// A region the process had, as the file lists it (a minidump's
+  /// MemoryInfoList, or its LinuxMaps: /proc/PID/maps), for saying why an
+  /// address is not stored.
+  struct Region {
+    Range R;
+    bool Committed = false; ///< MEM_COMMIT: accessible memory.
+    bool Readable = false;
+  };
+  std::vector<Region> Regions; ///< Sorted; empty when the file lists none.
+
+  struct Module {
+    std::string Path;
+    uint64_t Base = 0;
+    std::vector<uint8_t> BuildId; ///< Empty when the file records none.
+  };
+  std::vector<Module> Modules;
+
+  /// Set when the file is shorter than the data it describes ("the minidump
+  /// 'F' is truncated: ..."), or holds only a small part of the memory it
+  /// lists as readable ("the minidump 'F' holds N of the M bytes ...").
+  std::optional<std::string> Damage;
+
+  /// The stored or zero range holding \p Addr, if any.
+  const Range *storedAt(uint64_t Addr) const;
+  const Range *zeroAt(uint64_t Addr) const;
+  const Range *cutAt(uint64_t Addr) const;
+  /// The listed region holding \p Addr, if any.
+  const Region *regionAt(uint64_t Addr) const;
+
+  /// Why the file does not hold \p Addr (which is neither stored nor zero),
+  /// with the fix: the region was left out, or the process had no memory
+  /// there, or the file is truncated. \p Path names the file.
+  std::string whyMissing(uint64_t Addr, llvm::StringRef Path) const;
+};
+
+/// The layout of the minidump \p File: its memory lists (MemoryList,
+/// Memory64List), MemoryInfoList (else LinuxMaps) and ModuleList (CodeView
+/// records with an ELF build-id or a PDB 7.0 signature). Fails when \p File is
+/// not a minidump or its header or stream directory is damaged.
+llvm::Expected<CoreLayout> readMinidumpLayout(llvm::MemoryBufferRef File);
+
+/// The layout of the Mach-O core \p File (64-bit, either byte order): its
+/// LC_SEGMENT_64 commands (the file holds filesize bytes of each, the rest of
+/// vmsize is zero). Fails when \p File is not a Mach-O core or its load
+/// commands are damaged.
+llvm::Expected<CoreLayout> readMachOCoreLayout(llvm::MemoryBufferRef File);
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_CORELAYOUT_H
