@@ -99,14 +99,80 @@ const CoreLayout::Region *CoreLayout::regionAt(uint64_t Addr) const {
                          [](const Region &G) -> const Range & { return G.R; });
 }
 
-std::string CoreLayout::whyMissing(uint64_t Addr, StringRef Path) const {
-  std::string Kind = coreFormatName(Format).str();
-  if (Damage && cutAt(Addr))
-    return formatv("QEMU's memory at {0:x} is not in the file: {1}", Addr,
-                   *Damage)
-        .str();
+namespace {
+
+using Range = CoreLayout::Range;
+
+/// \p V sorted, overlapping or adjacent ranges merged.
+void sortAndMerge(std::vector<Range> &V) {
+  llvm::sort(V,
+             [](const Range &A, const Range &B) { return A.Start < B.Start; });
+  std::vector<Range> Merged;
+  for (const Range &R : V) {
+    if (!Merged.empty() && Merged.back().end() >= R.Start)
+      Merged.back().Size =
+          std::max(Merged.back().end(), R.end()) - Merged.back().Start;
+    else
+      Merged.push_back(R);
+  }
+  V = std::move(Merged);
+}
+
+/// \p V (sorted, disjoint) without what \p Minus (sorted, disjoint) covers.
+void subtract(std::vector<Range> &V, const std::vector<Range> &Minus) {
+  std::vector<Range> Out;
+  size_t M = 0;
+  for (Range R : V) {
+    while (M < Minus.size() && Minus[M].end() <= R.Start)
+      ++M;
+    for (size_t I = M; I < Minus.size() && Minus[I].Start < R.end(); ++I) {
+      if (Minus[I].Start > R.Start)
+        Out.push_back({R.Start, Minus[I].Start - R.Start});
+      uint64_t Rest = std::max(R.Start, Minus[I].end());
+      R = {Rest, R.end() > Rest ? R.end() - Rest : 0};
+      if (!R.Size)
+        break;
+    }
+    if (R.Size)
+      Out.push_back(R);
+  }
+  V = std::move(Out);
+}
+
+} // namespace
+
+void CoreLayout::normalize() {
+  sortAndMerge(Stored);
+  sortAndMerge(Cut);
+  sortAndMerge(Zero);
+  subtract(Cut, Stored);
+  subtract(Zero, Stored);
+  subtract(Zero, Cut);
+  llvm::sort(Regions, [](const Region &A, const Region &B) {
+    return A.R.Start < B.R.Start;
+  });
+}
+
+CoreLayout::Missing CoreLayout::classify(uint64_t Addr) const {
+  if (cutAt(Addr))
+    return Missing::Cut;
   const Region *G = regionAt(Addr);
   if (G && G->Committed && G->Readable)
+    return Missing::LeftOut;
+  if (G || !Regions.empty())
+    return Missing::NotMapped;
+  return Missing::Unknown;
+}
+
+std::string CoreLayout::whyMissing(uint64_t Addr, StringRef Path) const {
+  std::string Kind = coreFormatName(Format).str();
+  switch (classify(Addr)) {
+  case Missing::Cut:
+    return formatv("QEMU's memory at {0:x} is not in the file: {1}", Addr,
+                   Damage.value_or("the file is truncated"))
+        .str();
+  case Missing::LeftOut: {
+    const Region *G = regionAt(Addr);
     return formatv("the {0} core '{1}' does not hold QEMU's memory at {2:x}: "
                    "QEMU had it ({3:x}-{4:x}, readable), but the file left it "
                    "out; save the core with all memory (LLDB: `process "
@@ -114,13 +180,17 @@ std::string CoreLayout::whyMissing(uint64_t Addr, StringRef Path) const {
                    "a full dump, MiniDumpWithFullMemory)",
                    Kind, Path, Addr, G->R.Start, G->R.end())
         .str();
-  if (G || !Regions.empty())
+  }
+  case Missing::NotMapped:
     return formatv("the {0} core '{1}' does not hold QEMU's memory at {2:x}: "
-                   "QEMU had no accessible memory there when the core was "
+                   "QEMU had no readable memory there when the core was "
                    "saved; the core is not of the QEMU whose guest RAM "
                    "this is, or QEMU's memory map is damaged",
                    Kind, Path, Addr)
         .str();
+  case Missing::Unknown:
+    break;
+  }
   return formatv("the {0} core '{1}' does not hold QEMU's memory at {2:x}; "
                  "save the core with all of QEMU's memory",
                  Kind, Path, Addr)

@@ -68,13 +68,13 @@ void MachOCoreReader::addSegment(const MachO::segment_command_64 &S) {
   }
   if (Have)
     L.Stored.push_back({S.vmaddr, Have});
-  // What the file stores is the segment's start; the rest was never
-  // written. A cut file's missing part is not zero: it is missing.
-  if (Stored < S.vmsize)
+  // What the file stores is the segment's start; the rest of readable
+  // memory was never written (zero). A cut file's missing part is not zero:
+  // it is missing; nor is memory QEMU could not read.
+  bool Readable = (S.initprot & MachO::VM_PROT_READ) != 0;
+  if (Stored < S.vmsize && Readable)
     L.Zero.push_back({S.vmaddr + Stored, S.vmsize - Stored});
-  L.Regions.push_back({{S.vmaddr, S.vmsize},
-                       /*Committed=*/true,
-                       (S.initprot & MachO::VM_PROT_READ) != 0});
+  L.Regions.push_back({{S.vmaddr, S.vmsize}, /*Committed=*/true, Readable});
 }
 
 Expected<CoreLayout> MachOCoreReader::read() {
@@ -85,8 +85,8 @@ Expected<CoreLayout> MachOCoreReader::read() {
   if (Magic == MachO::MH_CIGAM_64)
     Swapped = true;
   else if (Magic == MachO::MH_MAGIC || Magic == MachO::MH_CIGAM)
-    return fail("it is a 32-bit Mach-O core; QEMU runs on 64-bit hosts only "
-                "and only 64-bit cores are read");
+    return fail("it is a 32-bit Mach-O core (macOS has run only 64-bit "
+                "processes since 10.15); only 64-bit Mach-O cores are read");
   else if (Magic != MachO::MH_MAGIC_64)
     return fail("it does not start with a Mach-O header");
   MachO::mach_header_64 H;
@@ -114,16 +114,7 @@ Expected<CoreLayout> MachOCoreReader::read() {
     }
     Off += C.cmdsize;
   }
-  auto ByStart = [](const CoreLayout::Range &A, const CoreLayout::Range &B) {
-    return A.Start < B.Start;
-  };
-  llvm::sort(L.Stored, ByStart);
-  llvm::sort(L.Zero, ByStart);
-  llvm::sort(L.Cut, ByStart);
-  llvm::sort(L.Regions,
-             [&](const CoreLayout::Region &A, const CoreLayout::Region &B) {
-               return ByStart(A.R, B.R);
-             });
+  L.normalize();
   if (CutAt)
     L.Damage =
         formatv("the Mach-O core '{0}' is truncated: {1} of the {2} "

@@ -22,10 +22,9 @@ namespace qemudump {
 
 namespace {
 
-/// CodeView record signatures: an ELF build-id ('BpEL', as LLDB and Breakpad
-/// write it for ELF modules) and a PDB 7.0 record ('RSDS', Windows).
+/// The CodeView record signature of an ELF build-id ('BpEL', as LLDB and
+/// Breakpad write it for ELF modules).
 constexpr uint32_t CvElfBuildId = 0x4270454c;
-constexpr uint32_t CvPdb70 = 0x53445352;
 
 constexpr uint32_t MemCommit = 0x1000;
 /// The protections that allow reading (PAGE_READONLY, _READWRITE,
@@ -197,8 +196,9 @@ MinidumpReader::buildId(const md::LocationDescriptor &Cv) const {
                      uint64_t(Cv.RVA) + 4;
   if (*Sig == CvElfBuildId)
     return std::vector<uint8_t>(P, P + Cv.DataSize - 4);
-  if (*Sig == CvPdb70 && Cv.DataSize >= 4 + 16 + 4)
-    return std::vector<uint8_t>(P, P + 16 + 4); // GUID and age
+  // A PDB 7.0 record (GUID, age) is not taken: LLDB's UUID of a PE file
+  // orders the GUID's bytes its own way, so a comparison could refuse the
+  // right binary.
   return {};
 }
 
@@ -240,7 +240,7 @@ void MinidumpReader::readLinuxMaps(const md::LocationDescriptor &Loc) {
 
 /// A minidump saved with a partial style (LLDB's `--style stack`, a Windows
 /// "mini" dump) stores a fraction of the memory its regions list as
-/// readable: said in Damage, the cause of whatever cannot be read. (A full
+/// readable: said in Partial, the cause of whatever cannot be read. (A full
 /// one lacks at most the odd page a kernel would not give out, [vvar] say.)
 void MinidumpReader::noteIfPartial() {
   uint64_t Readable = 0, Held = 0;
@@ -248,40 +248,26 @@ void MinidumpReader::noteIfPartial() {
     if (!G.Committed || !G.Readable)
       continue;
     Readable += G.R.Size;
-    for (const CoreLayout::Range &S : L.Stored) {
-      uint64_t Lo = std::max(S.Start, G.R.Start);
-      uint64_t Hi = std::min(S.end(), G.R.end());
-      if (Lo < Hi)
-        Held += Hi - Lo;
-    }
+    // Stored is sorted and disjoint (normalize): from the first range that
+    // ends after the region's start.
+    auto S = llvm::partition_point(L.Stored, [&](const CoreLayout::Range &R) {
+      return R.end() <= G.R.Start;
+    });
+    for (; S != L.Stored.end() && S->Start < G.R.end(); ++S)
+      Held += std::min(S->end(), G.R.end()) - std::max(S->Start, G.R.Start);
   }
   if (Readable == 0 || Held >= Readable / 10 * 9)
     return;
-  L.Damage = formatv("the minidump '{0}' holds {1} of the {2} bytes of memory "
-                     "QEMU could read (it was saved without all memory, e.g. "
-                     "LLDB's --style stack); save it with `process save-core "
-                     "--plugin-name=minidump --style full`",
-                     File.getBufferIdentifier(), Held, Readable)
-                 .str();
+  L.Partial = formatv("the minidump '{0}' holds {1} of the {2} bytes of memory "
+                      "QEMU could read (it was saved without all memory, e.g. "
+                      "LLDB's --style stack); save it with `process save-core "
+                      "--plugin-name=minidump --style full`",
+                      File.getBufferIdentifier(), Held, Readable)
+                  .str();
 }
 
 void MinidumpReader::finish() {
-  auto ByStart = [](const auto &A, const auto &B) { return A.Start < B.Start; };
-  llvm::sort(L.Stored, ByStart);
-  llvm::sort(L.Cut, ByStart);
-  std::vector<CoreLayout::Range> Merged;
-  for (const CoreLayout::Range &R : L.Stored) {
-    if (!Merged.empty() && Merged.back().end() >= R.Start)
-      Merged.back().Size =
-          std::max(Merged.back().end(), R.end()) - Merged.back().Start;
-    else
-      Merged.push_back(R);
-  }
-  L.Stored = std::move(Merged);
-  llvm::sort(L.Regions,
-             [](const CoreLayout::Region &A, const CoreLayout::Region &B) {
-               return A.R.Start < B.R.Start;
-             });
+  L.normalize();
   noteIfPartial();
   if (CutAt)
     L.Damage =

@@ -226,10 +226,14 @@ Error OutputFile::linkIntoPlace() {
       return 0;
     if (errno != ENOENT)
       return errno;
+#ifdef AT_EMPTY_PATH
     // No /proc: the same through the descriptor (needs CAP_DAC_READ_SEARCH).
     return ::linkat(FD, "", AT_FDCWD, To.str().c_str(), AT_EMPTY_PATH) == 0
                ? 0
                : errno;
+#else
+    return ENOENT; // (only O_TMPFILE files are linked, and only Linux has it)
+#endif
   };
   int Err = Link(FinalPath);
   if (Err == 0)

@@ -28,6 +28,8 @@ ProcessMemory::ProcessMemory(lldb::SBProcess Process, std::string CorePath,
 std::string ProcessMemory::reader() const {
   if (!IsCore)
     return "through LLDB from the live process";
+  if (CorePath.empty())
+    return "through LLDB from the core (its file could not be located)";
   if (!Layout)
     return "through LLDB from the core (a format qemudump does not parse)";
   return formatv("through LLDB from the {0} core",
@@ -36,8 +38,30 @@ std::string ProcessMemory::reader() const {
 }
 
 std::optional<std::string> ProcessMemory::knownDamage() const {
-  return Layout ? Layout->Damage : std::nullopt;
+  if (!Layout)
+    return std::nullopt;
+  return Layout->Damage ? Layout->Damage : Layout->Partial;
 }
+
+namespace {
+
+/// The MemoryFault kind of an address a core's layout says it lacks: only
+/// "QEMU had no memory there" is NotMapped (which the pipeline may explain
+/// as a corrupt RAMBlock.host).
+MemoryFault::Kind faultKind(CoreLayout::Missing M) {
+  switch (M) {
+  case CoreLayout::Missing::Cut:
+    return MemoryFault::Truncated;
+  case CoreLayout::Missing::NotMapped:
+    return MemoryFault::NotMapped;
+  case CoreLayout::Missing::LeftOut:
+  case CoreLayout::Missing::Unknown:
+    break;
+  }
+  return MemoryFault::Other;
+}
+
+} // namespace
 
 MemorySource::Extent ProcessMemory::extent(uint64_t HostAddr, uint64_t MaxLen) {
   if (!Layout)
@@ -62,10 +86,9 @@ Error ProcessMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
       if (Error E = readThroughLldb(HostAddr, Buf.take_front(N)))
         return E;
     } else {
-      return make_error<MemoryFault>(
-          HostAddr, Buf.size(), Layout->whyMissing(HostAddr, CorePath),
-          Layout->cutAt(HostAddr) ? MemoryFault::Truncated
-                                  : MemoryFault::NotMapped);
+      return make_error<MemoryFault>(HostAddr, Buf.size(),
+                                     Layout->whyMissing(HostAddr, CorePath),
+                                     faultKind(Layout->classify(HostAddr)));
     }
     Buf = Buf.drop_front(N);
     HostAddr += N;

@@ -26,7 +26,7 @@ static void checkSorted(const std::vector<CoreLayout::Range> &V,
     FUZZ_CHECK(V[I].Size > 0);
     FUZZ_CHECK(V[I].end() > V[I].Start);
     if (I)
-      FUZZ_CHECK(Disjoint ? V[I - 1].end() <= V[I].Start
+      FUZZ_CHECK(Disjoint ? V[I - 1].end() < V[I].Start
                           : V[I - 1].Start <= V[I].Start);
   }
 }
@@ -34,20 +34,24 @@ static void checkSorted(const std::vector<CoreLayout::Range> &V,
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
   if (Size < 1)
     return 0;
-  bool MachO = Data[0] & 1;
+  bool IsMachO = Data[0] & 1;
   MemoryBufferRef File(
       StringRef(reinterpret_cast<const char *>(Data + 1), Size - 1), "fuzz");
   Expected<CoreLayout> L =
-      MachO ? readMachOCoreLayout(File) : readMinidumpLayout(File);
+      IsMachO ? readMachOCoreLayout(File) : readMinidumpLayout(File);
   if (!L) {
     consumeError(L.takeError());
     return 0;
   }
-  // Minidump ranges are merged; Mach-O segments may overlap in a hostile
-  // file, but are sorted.
-  checkSorted(L->Stored, /*Disjoint=*/!MachO);
-  checkSorted(L->Zero, false);
-  checkSorted(L->Cut, false);
+  // normalize(): each list sorted and disjoint, and nothing both stored and
+  // zero (a stored byte read as zero would be a silently wrong vmcore).
+  checkSorted(L->Stored, true);
+  checkSorted(L->Zero, true);
+  checkSorted(L->Cut, true);
+  for (const CoreLayout::Range &Z : L->Zero) {
+    FUZZ_CHECK(!L->storedAt(Z.Start) && !L->storedAt(Z.end() - 1));
+    FUZZ_CHECK(!L->cutAt(Z.Start) && !L->cutAt(Z.end() - 1));
+  }
   for (const CoreLayout::Range &R : L->Stored) {
     FUZZ_CHECK(L->storedAt(R.Start) != nullptr);
     FUZZ_CHECK(L->storedAt(R.end() - 1) != nullptr);

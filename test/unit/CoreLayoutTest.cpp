@@ -153,6 +153,7 @@ TEST(CoreLayoutTest, MinidumpStoredRangesRegionsAndModules) {
   EXPECT_EQ(L->Stored[0].Size, 0x3000u);
   EXPECT_TRUE(L->Zero.empty()); // a minidump declares nothing zero
   EXPECT_FALSE(L->Damage);
+  EXPECT_FALSE(L->Partial);
   ASSERT_EQ(L->Regions.size(), 3u);
   EXPECT_TRUE(L->Regions[0].Committed && L->Regions[0].Readable);
   EXPECT_FALSE(L->Regions[1].Committed);
@@ -175,7 +176,7 @@ TEST(CoreLayoutTest, MinidumpSaysWhyAnAddressIsMissing) {
   EXPECT_THAT(LeftOut, testing::HasSubstr("file left it out"));
   EXPECT_THAT(LeftOut, testing::HasSubstr("--style full"));
   EXPECT_THAT(L->whyMissing(RamHost + 0x5000, "q.dmp"),
-              testing::HasSubstr("QEMU had no accessible memory there"));
+              testing::HasSubstr("QEMU had no readable memory there"));
 }
 
 TEST(CoreLayoutTest, TruncatedMinidumpKeepsWhatItHasAndNamesTheCut) {
@@ -258,12 +259,15 @@ TEST(CoreLayoutTest, MinidumpWithLinuxMapsInsteadOfMemoryInfoList) {
               testing::HasSubstr("QEMU had it (0x7f0000010000-0x7f0000011000, "
                                  "readable), but the file left it out"));
   EXPECT_THAT(L->whyMissing(RamHost + 0x3000, "q.dmp"),
-              testing::HasSubstr("QEMU had no accessible memory there"));
+              testing::HasSubstr("QEMU had no readable memory there"));
   // It stores 0x3000 of the 0x4000 readable bytes its maps list: a partial
   // minidump, the likely cause of what cannot be read.
-  ASSERT_TRUE(L->Damage);
-  EXPECT_THAT(*L->Damage, testing::HasSubstr("holds 12288 of the 16384 bytes "
-                                             "of memory QEMU could read"));
+  EXPECT_FALSE(L->Damage);
+  ASSERT_TRUE(L->Partial);
+  EXPECT_THAT(*L->Partial, testing::HasSubstr("holds 12288 of the 16384 bytes "
+                                              "of memory QEMU could read"));
+  EXPECT_EQ(L->classify(RamHost + 0x10000), CoreLayout::Missing::LeftOut);
+  EXPECT_EQ(L->classify(RamHost + 0x3000), CoreLayout::Missing::NotMapped);
 }
 
 TEST(CoreLayoutTest, DamagedMinidumpsAreRefused) {
@@ -281,33 +285,45 @@ TEST(CoreLayoutTest, DamagedMinidumpsAreRefused) {
               testing::HasSubstr("Memory64List stream is beyond the end"));
 }
 
-/// A Mach-O core: two LC_SEGMENT_64, the first stored whole (0x1000 at
-/// 0x10000), the second only its first 0x1000 of 0x4000 (at 0x20000).
-Bytes machOCore() {
+/// A segment of a Mach-O core: its file data at offset FileOff from the end
+/// of the load commands.
+struct Segment {
+  uint64_t VAddr, VSize, FileOff, FileSize;
+  uint32_t Prot = MachO::VM_PROT_READ | MachO::VM_PROT_WRITE;
+};
+
+/// A 64-bit Mach-O core of \p Segs, followed by \p DataBytes of data.
+Bytes machOCoreOf(ArrayRef<Segment> Segs, size_t DataBytes) {
   Bytes F;
   MachO::mach_header_64 H{};
   H.magic = MachO::MH_MAGIC_64;
   H.cputype = MachO::CPU_TYPE_X86_64;
   H.filetype = MachO::MH_CORE;
-  H.ncmds = 2;
-  H.sizeofcmds = 2 * sizeof(MachO::segment_command_64);
+  H.ncmds = Segs.size();
+  H.sizeofcmds = Segs.size() * sizeof(MachO::segment_command_64);
   F.put(&H, sizeof(H));
   uint64_t Data = sizeof(H) + H.sizeofcmds;
-  auto Seg = [&](uint64_t VAddr, uint64_t VSize, uint64_t Off, uint64_t FSize) {
+  for (const Segment &G : Segs) {
     MachO::segment_command_64 S{};
     S.cmd = MachO::LC_SEGMENT_64;
     S.cmdsize = sizeof(S);
-    S.vmaddr = VAddr;
-    S.vmsize = VSize;
-    S.fileoff = Off;
-    S.filesize = FSize;
-    S.initprot = S.maxprot = MachO::VM_PROT_READ | MachO::VM_PROT_WRITE;
+    S.vmaddr = G.VAddr;
+    S.vmsize = G.VSize;
+    S.fileoff = Data + G.FileOff;
+    S.filesize = G.FileSize;
+    S.initprot = S.maxprot = G.Prot;
     F.put(&S, sizeof(S));
-  };
-  Seg(0x10000, 0x1000, Data, 0x1000);
-  Seg(0x20000, 0x4000, Data + 0x1000, 0x1000);
-  F.fill(0x2000, 0xcd);
+  }
+  F.fill(DataBytes, 0xcd);
   return F;
+}
+
+/// A Mach-O core: two LC_SEGMENT_64, the first stored whole (0x1000 at
+/// 0x10000), the second only its first 0x1000 of 0x4000 (at 0x20000).
+Bytes machOCore() {
+  return machOCoreOf(
+      {{0x10000, 0x1000, 0, 0x1000}, {0x20000, 0x4000, 0x1000, 0x1000}},
+      0x2000);
 }
 
 TEST(CoreLayoutTest, MachOSegmentsStoreTheirFileSizeTheRestIsZero) {
@@ -335,6 +351,41 @@ TEST(CoreLayoutTest, TruncatedMachOCoreIsCutNotZero) {
   EXPECT_TRUE(L->cutAt(0x20800));
   EXPECT_FALSE(L->zeroAt(0x20800)); // missing, not zero
   EXPECT_TRUE(L->zeroAt(0x21000));  // never stored: zero by the format
+}
+
+TEST(CoreLayoutTest, MachOStoredBytesWinOverAnotherSegmentsZeroTail) {
+  // A hostile or odd core: a segment nested in another's zero tail, and a
+  // segment QEMU could not read (its tail is missing, not zero).
+  Bytes F = machOCoreOf({{0x10000, 0x4000, 0, 0x1000, MachO::VM_PROT_READ},
+                         {0x12000, 0x1000, 0x1000, 0x1000, MachO::VM_PROT_READ},
+                         {0x20000, 0x2000, 0x2000, 0x1000, 0}},
+                        0x3000);
+  Expected<CoreLayout> L = readMachOCoreLayout(F.ref());
+  ASSERT_TRUE(succeeded(L));
+  EXPECT_TRUE(L->storedAt(0x12000));
+  EXPECT_FALSE(L->zeroAt(0x12000));
+  EXPECT_TRUE(L->zeroAt(0x11000));
+  EXPECT_TRUE(L->zeroAt(0x13000));
+  EXPECT_FALSE(L->zeroAt(0x21000));
+  EXPECT_EQ(L->classify(0x21000), CoreLayout::Missing::NotMapped);
+}
+
+TEST(CoreLayoutTest, NormalizeMergesAndSubtracts) {
+  CoreLayout L;
+  L.Stored = {{0x3000, 0x1000}, {0x1000, 0x1000}, {0x1800, 0x1000}};
+  L.Zero = {{0x0, 0x5000}};
+  L.Cut = {{0x4800, 0x1000}};
+  L.normalize();
+  ASSERT_EQ(L.Stored.size(), 2u);
+  EXPECT_EQ(L.Stored[0].Start, 0x1000u);
+  EXPECT_EQ(L.Stored[0].Size, 0x1800u);
+  ASSERT_EQ(L.Zero.size(), 3u); // [0, 0x1000) [0x2800, 0x3000) [0x4000, 0x4800)
+  EXPECT_EQ(L.Zero[0].Size, 0x1000u);
+  EXPECT_EQ(L.Zero[1].Start, 0x2800u);
+  EXPECT_EQ(L.Zero[1].Size, 0x800u);
+  EXPECT_EQ(L.Zero[2].Start, 0x4000u);
+  EXPECT_EQ(L.Zero[2].Size, 0x800u);
+  ASSERT_EQ(L.Cut.size(), 1u);
 }
 
 TEST(CoreLayoutTest, DamagedOrThirtyTwoBitMachOCoresAreRefused) {

@@ -76,10 +76,17 @@ struct CoreLayout {
   };
   std::vector<Module> Modules;
 
-  /// Set when the file is shorter than the data it describes ("the minidump
-  /// 'F' is truncated: ..."), or holds only a small part of the memory it
-  /// lists as readable ("the minidump 'F' holds N of the M bytes ...").
+  /// Set when the file is shorter than the data it describes: "the minidump
+  /// 'F' is truncated: ...".
   std::optional<std::string> Damage;
+  /// Set when it holds only a small part of the memory it lists as readable
+  /// (a partial save): "the minidump 'F' holds N of the M bytes ...".
+  std::optional<std::string> Partial;
+
+  /// Sorts the ranges and makes them disjoint: stored and cut ranges merged,
+  /// stored bytes taken out of the cut and zero ranges, cut ones out of the
+  /// zero ranges (what a file should hold but lacks is missing, not zero).
+  void normalize();
 
   /// The stored or zero range holding \p Addr, if any.
   const Range *storedAt(uint64_t Addr) const;
@@ -88,9 +95,17 @@ struct CoreLayout {
   /// The listed region holding \p Addr, if any.
   const Region *regionAt(uint64_t Addr) const;
 
+  /// Why the file does not hold an address (neither stored nor zero).
+  enum class Missing {
+    Cut,       ///< The file is truncated before its bytes.
+    LeftOut,   ///< QEMU had it (readable); the save left it out.
+    NotMapped, ///< QEMU had no readable memory there.
+    Unknown,   ///< The file lists no regions to tell.
+  };
+  Missing classify(uint64_t Addr) const;
+
   /// Why the file does not hold \p Addr (which is neither stored nor zero),
-  /// with the fix: the region was left out, or the process had no memory
-  /// there, or the file is truncated. \p Path names the file.
+  /// with the fix, as classify() says. \p Path names the file.
   std::string whyMissing(uint64_t Addr, llvm::StringRef Path) const;
 };
 

@@ -7,9 +7,10 @@ take QEMU's memory from a running process (live-qemu.py, minidump-qemu.py).
 
 QEMU runs paused (-S), pc machine, 256 MiB, with SIZE random bytes (from
 SEED) loaded at 2 MiB (written to OUT/blob.bin); on leaving, QEMU is killed
-if it is still running."""
+if it is still running, and its QMP socket's directory removed."""
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,8 @@ class PausedQemu:
         blob = os.path.join(out, "blob.bin")
         with open(blob, "wb") as f:
             f.write(random.Random(seed).randbytes(size))
-        sock = os.path.join(tempfile.mkdtemp(prefix="qemudump-paused-"), "qmp.sock")
+        self.sockdir = tempfile.mkdtemp(prefix="qemudump-paused-")
+        sock = os.path.join(self.sockdir, "qmp.sock")
         self.proc = subprocess.Popen(
             [qemu, "-machine", "pc", "-accel", accel, "-m", "256M", "-nic", "none",
              "-display", "none", "-L", "/usr/share/seabios", "-L", "/usr/share/qemu",
@@ -57,6 +59,7 @@ class PausedQemu:
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        shutil.rmtree(self.sockdir, ignore_errors=True)
 
     def __enter__(self):
         return self
