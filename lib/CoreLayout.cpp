@@ -153,6 +153,29 @@ void CoreLayout::normalize() {
   });
 }
 
+void CoreLayout::addFileRange(uint64_t Start, uint64_t Size, uint64_t FileOff,
+                              uint64_t FileSize) {
+  DescribedFileSize = std::max(DescribedFileSize, FileOff + Size);
+  uint64_t Have = FileOff >= FileSize ? 0 : std::min(Size, FileSize - FileOff);
+  if (Have < Size) {
+    Cut.push_back({Start + Have, Size - Have});
+    LowestCut = std::min(LowestCut.value_or(UINT64_MAX), Start + Have);
+  }
+  if (Have)
+    Stored.push_back({Start, Have});
+}
+
+void CoreLayout::noteTruncation(StringRef Noun, StringRef Name, StringRef Lists,
+                                uint64_t FileSize) {
+  if (!LowestCut)
+    return;
+  Damage = formatv("the {0} '{1}' is truncated: {2} of the {3} bytes its {4} "
+                   "describe (the lowest of QEMU's addresses it lacks is "
+                   "{5:x}); copy or save the core again",
+                   Noun, Name, FileSize, DescribedFileSize, Lists, *LowestCut)
+               .str();
+}
+
 CoreLayout::Missing CoreLayout::classify(uint64_t Addr) const {
   if (cutAt(Addr))
     return Missing::Cut;

@@ -51,23 +51,13 @@ private:
   MemoryBufferRef File;
   bool Swapped = false;
   CoreLayout L;
-  std::optional<uint64_t> CutAt;
-  uint64_t WantSize = 0;
 };
 
 void MachOCoreReader::addSegment(const MachO::segment_command_64 &S) {
   if (!S.vmsize)
     return;
   uint64_t Stored = std::min(S.filesize, S.vmsize);
-  WantSize = std::max(WantSize, S.fileoff + Stored);
-  uint64_t Have =
-      S.fileoff >= size() ? 0 : std::min(Stored, size() - S.fileoff);
-  if (Have < Stored) {
-    L.Cut.push_back({S.vmaddr + Have, Stored - Have});
-    CutAt = std::min(CutAt.value_or(UINT64_MAX), S.vmaddr + Have);
-  }
-  if (Have)
-    L.Stored.push_back({S.vmaddr, Have});
+  L.addFileRange(S.vmaddr, Stored, S.fileoff, size());
   // What the file stores is the segment's start; the rest of readable
   // memory was never written (zero). A cut file's missing part is not zero:
   // it is missing; nor is memory QEMU could not read.
@@ -115,13 +105,8 @@ Expected<CoreLayout> MachOCoreReader::read() {
     Off += C.cmdsize;
   }
   L.normalize();
-  if (CutAt)
-    L.Damage =
-        formatv("the Mach-O core '{0}' is truncated: {1} of the {2} "
-                "bytes its segments describe (the lowest of QEMU's "
-                "addresses it lacks is {3:x}); copy or save the core again",
-                File.getBufferIdentifier(), size(), WantSize, *CutAt)
-            .str();
+  L.noteTruncation("Mach-O core", File.getBufferIdentifier(), "segments",
+                   size());
   return std::move(L);
 }
 

@@ -73,9 +73,6 @@ private:
   MemoryBufferRef File;
   CoreLayout L;
   std::vector<std::pair<md::StreamType, md::LocationDescriptor>> Streams;
-  /// The first stored byte the file lacks (a cut file), if any.
-  std::optional<uint64_t> CutAt;
-  uint64_t WantSize = 0; ///< The size the memory lists describe.
 };
 
 Error MinidumpReader::readDirectory() {
@@ -102,14 +99,7 @@ Error MinidumpReader::addStored(uint64_t Start, uint64_t Size, uint64_t Rva) {
     return fail(formatv("its memory range at {0:x} of {1} bytes wraps around "
                         "the address space",
                         Start, Size));
-  WantSize = std::max(WantSize, Rva + Size);
-  uint64_t Have = Rva >= size() ? 0 : std::min(Size, size() - Rva);
-  if (Have < Size) {
-    L.Cut.push_back({Start + Have, Size - Have});
-    CutAt = std::min(CutAt.value_or(UINT64_MAX), Start + Have);
-  }
-  if (Have)
-    L.Stored.push_back({Start, Have});
+  L.addFileRange(Start, Size, Rva, size());
   return Error::success();
 }
 
@@ -269,13 +259,8 @@ void MinidumpReader::noteIfPartial() {
 void MinidumpReader::finish() {
   L.normalize();
   noteIfPartial();
-  if (CutAt)
-    L.Damage =
-        formatv("the minidump '{0}' is truncated: {1} of the {2} "
-                "bytes its memory lists describe (the lowest of QEMU's "
-                "addresses it lacks is {3:x}); copy or save the core again",
-                File.getBufferIdentifier(), size(), WantSize, *CutAt)
-            .str();
+  L.noteTruncation("minidump", File.getBufferIdentifier(), "memory lists",
+                   size());
 }
 
 Expected<CoreLayout> MinidumpReader::read() {

@@ -83,6 +83,21 @@ struct CoreLayout {
   /// (a partial save): "the minidump 'F' holds N of the M bytes ...".
   std::optional<std::string> Partial;
 
+  /// Records a range of \p Size bytes at address \p Start whose data the
+  /// file keeps at offset \p FileOff: what lies within the file's
+  /// \p FileSize bytes is stored, the rest is cut. (Start + Size must not
+  /// wrap: the readers refuse such ranges first.)
+  void addFileRange(uint64_t Start, uint64_t Size, uint64_t FileOff,
+                    uint64_t FileSize);
+  /// The end of the file's data as its ranges describe it, and the lowest
+  /// address a cut range starts at: what addFileRange saw.
+  uint64_t DescribedFileSize = 0;
+  std::optional<uint64_t> LowestCut;
+  /// Sets Damage when addFileRange saw a cut: "the NOUN 'NAME' is truncated:
+  /// S of the D bytes its LISTS describe ...".
+  void noteTruncation(llvm::StringRef Noun, llvm::StringRef Name,
+                      llvm::StringRef Lists, uint64_t FileSize);
+
   /// Sorts the ranges and makes them disjoint: stored and cut ranges merged,
   /// stored bytes taken out of the cut and zero ranges, cut ones out of the
   /// zero ranges (what a file should hold but lacks is missing, not zero).
