@@ -350,4 +350,18 @@ MemorySource::Extent CoreFileMemory::extent(uint64_t HostAddr,
   return {false, std::min<uint64_t>(Len, Hole - Start)};
 }
 
+std::optional<MemorySource::FileRun> CoreFileMemory::fileRun(uint64_t HostAddr,
+                                                             uint64_t MaxLen) {
+  const Segment *S = find(HostAddr);
+  if (!S || HostAddr - S->VAddr >= S->FileSize)
+    return std::nullopt;
+  // extent() bounds a stored run by the segment's bytes, the file's end
+  // and the file's next hole.
+  Extent E = extent(HostAddr, MaxLen);
+  uint64_t Start = S->Offset + (HostAddr - S->VAddr);
+  if (E.Zero || Start >= FileSize)
+    return std::nullopt;
+  return FileRun{FD, Start, E.Length};
+}
+
 } // namespace qemudump

@@ -37,6 +37,11 @@ std::string DumpSummary::format() const {
   std::string Tail;
   if (!Reader.empty())
     Tail = "; QEMU's memory read " + Reader;
+  if (SharedBytes)
+    Tail += formatv("; {0} of it shared with the core file, not copied "
+                    "(reflink)",
+                    humanBytes(SharedBytes))
+                .str();
   if (!LeftOut.empty())
     Tail += "; left out as in QEMU's own dump: " +
             join(LeftOut.begin(), LeftOut.end(), ", ");

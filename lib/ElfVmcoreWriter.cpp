@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <vector>
 
 using namespace llvm;
@@ -24,6 +25,9 @@ namespace {
 
 /// e_phnum when the real count is in section header 0's sh_info.
 constexpr uint64_t PnXNum = 0xffff;
+
+/// The most shared at once: progress (and an interrupt) between runs.
+constexpr uint64_t MaxSharedRun = 256 << 20;
 
 template <class ELFT> class ElfVmcoreWriter {
   using Ehdr = typename ELFT::Ehdr;
@@ -50,6 +54,9 @@ private:
   Expected<Layout> layOut() const;
   Error checkFits(uint64_t Value, const char *What) const;
   std::vector<uint8_t> headers(const Layout &L, ArrayRef<uint8_t> NoteBytes);
+  /// Appends the memory of \p B at \p Pos by sharing the source file's
+  /// blocks where the output's file system can; how many bytes, 0 if none.
+  Expected<uint64_t> share(const MemoryBlock &B, uint64_t Pos);
   Error copyBlock(const MemoryBlock &B, std::vector<uint8_t> &Buffer,
                   uint64_t &Done, uint64_t Total);
 
@@ -140,10 +147,42 @@ ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
 }
 
 template <class ELFT>
+Expected<uint64_t> ElfVmcoreWriter<ELFT>::share(const MemoryBlock &B,
+                                                uint64_t Pos) {
+  if (!Out.canShare())
+    return 0;
+  std::optional<MemorySource::FileRun> Run = Memory.fileRun(
+      B.HostAddr + Pos, std::min<uint64_t>(MaxSharedRun, B.size() - Pos));
+  if (!Run)
+    return 0;
+  Expected<uint64_t> N = Out.appendShared(Run->FD, Run->Offset, Run->Length);
+  if (!N || *N == 0)
+    return N;
+  Run->Length = *N;
+  if (Error Err = Memory.tookFileRun(B.HostAddr + Pos, *Run))
+    return MemoryFault::addGuestContext(
+        std::move(Err),
+        {B.GuestStart + Pos, B.GuestStart + Pos + *N, B.HostAddr + Pos, false},
+        *N);
+  return *N;
+}
+
+template <class ELFT>
 Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
                                        std::vector<uint8_t> &Buffer,
                                        uint64_t &Done, uint64_t Total) {
   for (uint64_t Pos = 0; Pos < B.size();) {
+    Expected<uint64_t> Shared = share(B, Pos);
+    if (!Shared)
+      return Shared.takeError();
+    if (*Shared) {
+      Pos += *Shared;
+      Done += *Shared;
+      if (Progress && !Progress(Done, Total))
+        return createStringError(inconvertibleErrorCode(),
+                                 "the dump was interrupted");
+      continue;
+    }
     uint64_t Max = std::min<uint64_t>(Buffer.size(), B.size() - Pos);
     MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Max);
     uint64_t N = std::clamp<uint64_t>(E.Length, 1, Max);
@@ -221,6 +260,7 @@ template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
   Stats.FileSize = Out.offset();
   Stats.MemoryBytes = Total;
   Stats.ProgramHeaders = L->PhNum;
+  Stats.SharedBytes = Out.sharedBytes();
   return Stats;
 }
 

@@ -7,6 +7,7 @@
 #include "llvm/Support/Errno.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
 
 #include <cerrno>
@@ -14,8 +15,12 @@
 #include <cstring>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/fs.h>
+#endif
 
 using namespace llvm;
 
@@ -129,8 +134,10 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath, Options Opts) {
 }
 
 OutputFile::OutputFile(OutputFile &&Other)
-    : FD(Other.FD), Offset(Other.Offset), FinalPath(Other.FinalPath),
-      Dir(Other.Dir), TempPath(Other.TempPath), Sync(Other.Sync) {
+    : FD(Other.FD), Offset(Other.Offset), ShareState(Other.ShareState),
+      ShareBlock(Other.ShareBlock), Shared(Other.Shared),
+      FinalPath(Other.FinalPath), Dir(Other.Dir), TempPath(Other.TempPath),
+      Sync(Other.Sync) {
   Other.FD = -1;
   Other.TempPath.clear();
 }
@@ -214,6 +221,62 @@ Error OutputFile::writeSparse(ArrayRef<uint8_t> Data, size_t Block) {
     Data = Data.drop_front(N);
   }
   return Error::success();
+}
+
+/// Whether FICLONERANGE failing with \p Errno means it can never work for
+/// this pair of files (rather than not for this range, or an I/O error).
+static bool neverClones(int Errno) {
+  return Errno == EXDEV || Errno == EOPNOTSUPP || Errno == ENOTTY ||
+         Errno == ENOSYS || Errno == EBADF || Errno == EPERM ||
+         Errno == ETXTBSY || Errno == EISDIR;
+}
+
+Expected<uint64_t> OutputFile::appendShared(int SrcFD, uint64_t SrcOffset,
+                                            uint64_t Length) {
+#ifdef FICLONERANGE
+  if (ShareState == Share::Never)
+    return 0;
+  if (ShareBlock == 0) {
+    struct stat St;
+    if (::fstat(FD, &St) != 0 || St.st_blksize <= 0) {
+      ShareState = Share::Never;
+      return 0;
+    }
+    ShareBlock = St.st_blksize;
+  }
+  // Whole blocks at block boundaries of both files, or nothing.
+  uint64_t N = alignDown(Length, ShareBlock);
+  if (N == 0 || SrcOffset % ShareBlock || Offset % ShareBlock)
+    return 0;
+  struct file_clone_range Range;
+  Range.src_fd = SrcFD;
+  Range.src_offset = SrcOffset;
+  Range.src_length = N;
+  Range.dest_offset = Offset;
+  int R = withoutSigxfsz([&] {
+    return sys::RetryAfterSignal(-1, ::ioctl, FD, FICLONERANGE, &Range);
+  });
+  if (R != 0) {
+    int Errno = errno;
+    if (neverClones(Errno)) {
+      ShareState = Share::Never;
+      return 0;
+    }
+    if (Errno == EINVAL) // not this range (its alignment, its file's end)
+      return 0;
+    return ioError("share the core's blocks into", Errno);
+  }
+  ShareState = Share::Works;
+  Offset += N;
+  Shared += N;
+  return N;
+#else
+  (void)SrcFD;
+  (void)SrcOffset;
+  (void)Length;
+  ShareState = Share::Never;
+  return 0;
+#endif
 }
 
 /// Links the unnamed file at the final path: directly when nothing is there,

@@ -10,7 +10,9 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 #include <cstring>
@@ -46,6 +48,37 @@ Error VmcoreInfoScanner::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
   if (Error E = Inner.read(HostAddr, Buf))
     return E;
   scan(HostAddr, Buf);
+  return Error::success();
+}
+
+Error VmcoreInfoScanner::tookFileRun(uint64_t HostAddr, const FileRun &Run) {
+  if (Error E = Inner.tookFileRun(HostAddr, Run))
+    return E;
+  // The run's pages mapped, not read: scan() looks at each page's first
+  // bytes only, so the rest of the file is never touched.
+  uint64_t Align = sys::fs::mapped_file_region::alignment();
+  uint64_t MapStart = alignDown(Run.Offset, Align);
+  uint64_t Lead = Run.Offset - MapStart;
+  std::error_code EC;
+  sys::fs::mapped_file_region Mapped(sys::fs::convertFDToNativeFile(Run.FD),
+                                     sys::fs::mapped_file_region::readonly,
+                                     Lead + Run.Length, MapStart, EC);
+  if (!EC) {
+    scan(HostAddr,
+         ArrayRef<uint8_t>(
+             reinterpret_cast<const uint8_t *>(Mapped.const_data()) + Lead,
+             Run.Length));
+    return Error::success();
+  }
+  // A file that cannot be mapped: read it.
+  std::vector<uint8_t> Buf(std::min<uint64_t>(Run.Length, 4 << 20));
+  for (uint64_t Pos = 0; Pos < Run.Length;) {
+    MutableArrayRef<uint8_t> Chunk(
+        Buf.data(), std::min<uint64_t>(Buf.size(), Run.Length - Pos));
+    if (Error E = read(HostAddr + Pos, Chunk))
+      return E;
+    Pos += Chunk.size();
+  }
   return Error::success();
 }
 

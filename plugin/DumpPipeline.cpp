@@ -294,6 +294,7 @@ Expected<DumpSummary> DumpPipeline::write() {
       return Stats.takeError();
     Sum.MemoryBytes = Stats->MemoryBytes;
     Sum.FileSize = Stats->FileSize;
+    Sum.SharedBytes = Stats->SharedBytes;
   }
   if (Error E = Out->commit())
     return std::move(E);

@@ -118,6 +118,26 @@ if os.geteuid() == 0 and shutil.which("unshare"):
             config.available_features.add("mount-namespace")
     except (OSError, subprocess.SubprocessError):
         pass
+# File systems of a test's own on a loop device (test/Inputs/on-loop-fs.sh):
+# XFS with reflink (xfsprogs), btrfs (btrfs-progs), ext4; each only where
+# this machine can make and mount one (a kernel with the file system, loop
+# devices, root).
+if "mount-namespace" in config.available_features:
+    import tempfile
+    probe_dir = tempfile.mkdtemp(prefix="qemudump-lit-fs-")
+    for fs, mkfs, feature in [("xfs", "mkfs.xfs", "loop-xfs-reflink"),
+                              ("btrfs", "mkfs.btrfs", "loop-btrfs"),
+                              ("ext4", "mkfs.ext4", "loop-ext4")]:
+        if not shutil.which(mkfs):
+            continue
+        try:
+            if subprocess.run([os.path.join(src_inputs, "on-loop-fs.sh"), fs,
+                               os.path.join(probe_dir, fs), "true"],
+                              capture_output=True, timeout=120).returncode == 0:
+                config.available_features.add(feature)
+        except (OSError, subprocess.SubprocessError):
+            pass
+    shutil.rmtree(probe_dir, ignore_errors=True)
 if shutil.which("makedumpfile"):
     config.available_features.add("makedumpfile")
 # kdump output: a makedumpfile that reads zstd (Debian 12's does not;

@@ -29,6 +29,18 @@ class CoreFileMemoryTest : public TempDirTest {
 protected:
   CoreFileMemoryTest() : TempDirTest("core") {}
 
+  /// Makes [Offset, Offset + Length) of the core a hole, where the file
+  /// system can.
+  bool punchHole(off_t Offset, off_t Length) {
+    int FD = ::open(Path.c_str(), O_RDWR);
+    if (FD < 0)
+      return false;
+    int Punched = ::fallocate(FD, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                              Offset, Length);
+    ::close(FD);
+    return Punched == 0;
+  }
+
   void writeCore(uint64_t CutAt = ~0ULL) {
     std::vector<uint8_t> F(0x4000, 0);
     Ehdr E;
@@ -113,12 +125,7 @@ TEST_F(CoreFileMemoryTest, ExtentsKnowWhatIsZeroWithoutReading) {
   EXPECT_FALSE(E.Zero);
 
   // A hole in the core file (a page the kernel never populated) is zero.
-  int FD = ::open(Path.c_str(), O_RDWR);
-  ASSERT_GE(FD, 0);
-  int Punched = ::fallocate(FD, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                            0x1000, 0x1000);
-  ::close(FD);
-  if (Punched != 0)
+  if (!punchHole(0x1000, 0x1000))
     GTEST_SKIP() << "this file system cannot punch holes";
   auto M2 = CoreFileMemory::open(Path);
   ASSERT_TRUE(succeeded(M2));
@@ -127,6 +134,52 @@ TEST_F(CoreFileMemoryTest, ExtentsKnowWhatIsZeroWithoutReading) {
   EXPECT_EQ(E.Length, 0x1000u);
   E = (*M2)->extent(0x11000, 0x1000);
   EXPECT_FALSE(E.Zero);
+}
+
+TEST_F(CoreFileMemoryTest, FileRunsAreTheStoredBytesOnly) {
+  writeCore();
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  // A stored run: the core's offset, bounded by the segment's file bytes.
+  std::optional<MemorySource::FileRun> R = (*M)->fileRun(0x10800, 0x10000);
+  ASSERT_TRUE(R.has_value());
+  EXPECT_EQ(R->Offset, 0x1800u);
+  EXPECT_EQ(R->Length, 0x1800u);
+  R = (*M)->fileRun(0x20000, 0x3000);
+  ASSERT_TRUE(R.has_value());
+  EXPECT_EQ(R->Length, 0x1000u);
+  // What read() makes of no file bytes is never a run: zeros past p_filesz,
+  // a file-backed mapping left out, no segment at all.
+  EXPECT_FALSE((*M)->fileRun(0x21000, 0x1000).has_value());
+  EXPECT_FALSE((*M)->fileRun(0x30000, 0x1000).has_value());
+  EXPECT_FALSE((*M)->fileRun(0x40000, 0x1000).has_value());
+  // The file's bytes are what read() gives.
+  std::vector<uint8_t> Via(0x100), Direct(0x100);
+  ASSERT_EQ(::pread(R->FD, Via.data(), Via.size(), R->Offset), 0x100);
+  ASSERT_TRUE(succeeded((*M)->read(0x20000, Direct)));
+  EXPECT_EQ(Via, Direct);
+}
+
+TEST_F(CoreFileMemoryTest, ATruncatedCoreHasNoRunPastItsEnd) {
+  writeCore(0x3800); // the second segment's page cut in half
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  std::optional<MemorySource::FileRun> R = (*M)->fileRun(0x20000, 0x1000);
+  ASSERT_TRUE(R.has_value());
+  EXPECT_EQ(R->Length, 0x800u);
+  EXPECT_FALSE((*M)->fileRun(0x20800, 0x800).has_value());
+}
+
+TEST_F(CoreFileMemoryTest, AHoleEndsARun) {
+  writeCore();
+  if (!punchHole(0x2000, 0x1000))
+    GTEST_SKIP() << "this file system cannot punch holes";
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  std::optional<MemorySource::FileRun> R = (*M)->fileRun(0x10000, 0x2000);
+  ASSERT_TRUE(R.has_value());
+  EXPECT_EQ(R->Length, 0x1000u);
+  EXPECT_FALSE((*M)->fileRun(0x11000, 0x1000).has_value()); // zeros
 }
 
 TEST_F(CoreFileMemoryTest, AddressesOutsideEverySegmentAreErrors) {

@@ -6,11 +6,13 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "gtest/gtest.h"
 
 #include <csignal>
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -44,6 +46,62 @@ TEST_F(OutputFileTest, AnUnnamedFileHasNoNameUntilCommitted) {
   auto Buf = MemoryBuffer::getFile(Path);
   ASSERT_TRUE(bool(Buf));
   EXPECT_EQ((*Buf)->getBuffer(), "vmcore");
+}
+
+/// A file of \p Size bytes of 0x5a in \p Dir, open for reading.
+int sourceFile(StringRef Dir, uint64_t Size) {
+  SmallString<256> Src(Dir);
+  sys::path::append(Src, "source");
+  {
+    std::error_code EC;
+    raw_fd_ostream OS(Src, EC);
+    OS << std::string(Size, '\x5a');
+  }
+  return ::open(Src.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+TEST_F(OutputFileTest, SharingIsWholeBlocksOrNothing) {
+  Expected<OutputFile> F = OutputFile::create(Path);
+  ASSERT_TRUE(succeeded(F));
+  int Src = sourceFile(Dir, 0x10000);
+  ASSERT_GE(Src, 0);
+  // Off a block boundary (of either file), or less than a block: nothing,
+  // and no reason to stop trying.
+  ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef("x"))));
+  Expected<uint64_t> N = F->appendShared(Src, 0, 0x8000);
+  ASSERT_TRUE(succeeded(N));
+  EXPECT_EQ(*N, 0u);
+  F->skip(0xfff);
+  N = F->appendShared(Src, 0x10, 0x8000);
+  ASSERT_TRUE(succeeded(N));
+  EXPECT_EQ(*N, 0u);
+  N = F->appendShared(Src, 0, 0x10);
+  ASSERT_TRUE(succeeded(N));
+  EXPECT_EQ(*N, 0u);
+  EXPECT_TRUE(F->canShare());
+  EXPECT_EQ(F->offset(), 0x1000u);
+  // Aligned: shared where this file system clones, else nothing and never
+  // again; either way the file holds what it should.
+  N = F->appendShared(Src, 0x1000, 0x2800);
+  ASSERT_TRUE(succeeded(N));
+  if (*N == 0) {
+    EXPECT_FALSE(F->canShare());
+    N = F->appendShared(Src, 0x1000, 0x2000);
+    ASSERT_TRUE(succeeded(N));
+    EXPECT_EQ(*N, 0u);
+    std::string Bytes(0x2000, '\x5a');
+    ASSERT_TRUE(succeeded(F->write(arrayRefFromStringRef(Bytes))));
+  } else {
+    EXPECT_EQ(*N, 0x2000u); // whole blocks only
+    EXPECT_EQ(F->sharedBytes(), 0x2000u);
+  }
+  EXPECT_EQ(F->offset(), 0x3000u);
+  ::close(Src);
+  ASSERT_TRUE(succeeded(F->commit()));
+  auto Buf = MemoryBuffer::getFile(Path);
+  ASSERT_TRUE(bool(Buf));
+  EXPECT_EQ((*Buf)->getBuffer(),
+            "x" + std::string(0xfff, '\0') + std::string(0x2000, '\x5a'));
 }
 
 TEST_F(OutputFileTest, EveryWayReplacesAtomicallyAndLeavesNothingElse) {

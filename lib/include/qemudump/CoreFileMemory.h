@@ -49,6 +49,8 @@ public:
   llvm::Error read(uint64_t HostAddr,
                    llvm::MutableArrayRef<uint8_t> Buf) override;
   Extent extent(uint64_t HostAddr, uint64_t MaxLen) override;
+  /// The core's own bytes of a stored run (not a hole, not past the end).
+  std::optional<FileRun> fileRun(uint64_t HostAddr, uint64_t MaxLen) override;
 
   llvm::ArrayRef<Segment> segments() const { return Segments; }
   llvm::ArrayRef<MappedFile> mappedFiles() const { return Files; }

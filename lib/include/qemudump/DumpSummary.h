@@ -42,6 +42,8 @@ struct DumpSummary {
   /// How QEMU's memory was read: MemorySource::reader(); empty to leave it
   /// unsaid.
   std::string Reader;
+  /// Guest memory shared with the core file rather than copied (reflink).
+  uint64_t SharedBytes = 0;
 
   /// Set for a kdump file.
   struct Kdump {

@@ -20,7 +20,10 @@
 //
 // The file is sparse: memory the source knows to be zero, and every all-zero
 // 4 KiB block of what it reads, become holes; the apparent size and contents
-// are those of the full layout.
+// are those of the full layout. Memory the source stores as is in a file
+// (a core file's PT_LOAD bytes) is shared with that file where the file
+// systems can (a reflink: OutputFile::appendShared), run by run, and copied
+// where they cannot; shared zero blocks stay shared blocks, not holes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,6 +52,9 @@ struct ElfVmcoreStats {
   uint64_t FileSize = 0;
   uint64_t MemoryBytes = 0;
   unsigned ProgramHeaders = 0;
+  /// Of MemoryBytes, those shared with the source file rather than written
+  /// (OutputFile::appendShared).
+  uint64_t SharedBytes = 0;
 };
 
 /// The size of each read from the memory source.

@@ -43,6 +43,36 @@ public:
     return {false, MaxLen};
   }
 
+  /// Memory stored as is in a file the source has open: the bytes of \p FD
+  /// at [Offset, Offset + Length).
+  struct FileRun {
+    int FD = -1;
+    uint64_t Offset = 0;
+    uint64_t Length = 0; ///< > 0
+  };
+
+  /// The first run of [HostAddr, HostAddr + MaxLen) that read() would copy
+  /// unchanged from a file, at most \p MaxLen long, for a writer that can
+  /// share the file's blocks instead of copying them (OutputFile::
+  /// appendShared); none where the memory there is not stored as is (the
+  /// default), e.g. zeros the file leaves out. Never a run read() would fail
+  /// on.
+  virtual std::optional<FileRun> fileRun(uint64_t HostAddr, uint64_t MaxLen) {
+    (void)HostAddr;
+    (void)MaxLen;
+    return std::nullopt;
+  }
+
+  /// Tells the source that the writer put \p Run, the memory at \p HostAddr
+  /// that fileRun() gave, in its output without read(). A source that must
+  /// see all that passes through it (VmcoreInfoScanner) reads what it needs
+  /// of the run here. Nothing by default.
+  virtual llvm::Error tookFileRun(uint64_t HostAddr, const FileRun &Run) {
+    (void)HostAddr;
+    (void)Run;
+    return llvm::Error::success();
+  }
+
   /// Fills all of \p Buf from host address \p HostAddr, or fails with a
   /// MemoryFault saying which address could not be read and why. Never fills
   /// what it could not read with zeros.

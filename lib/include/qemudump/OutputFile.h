@@ -16,6 +16,10 @@
 // error EFBIG, reported as such (LLVM's signal handlers, which LLDB installs,
 // would otherwise print a crash report).
 //
+// Bytes that are already in another file on the same file system can be
+// shared instead of written (appendShared: FICLONERANGE, a reflink): the
+// vmcore then takes no new room for them and nothing is read or written.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef QEMUDUMP_OUTPUTFILE_H
@@ -61,6 +65,21 @@ public:
   /// bytes (the file system's block size at most).
   llvm::Error writeSparse(llvm::ArrayRef<uint8_t> Data, size_t Block = 4096);
   uint64_t offset() const { return Offset; }
+  /// Appends the first bytes of [SrcOffset, SrcOffset + Length) of the file
+  /// \p SrcFD by sharing that file's blocks (FICLONERANGE) where the file
+  /// system can: both files on one XFS with reflink, btrfs, or another file
+  /// system that clones (NFS 4.2 onto such a server), the offsets on block
+  /// boundaries. Shares whole blocks only; returns how many bytes it appended,
+  /// 0 where it cannot (the caller writes the bytes then). Once the file
+  /// system has said it never can (another file system, no clone support),
+  /// canShare() is false and no more attempts are made. Fails only on an I/O
+  /// error or a full disk, as write() does.
+  llvm::Expected<uint64_t> appendShared(int SrcFD, uint64_t SrcOffset,
+                                        uint64_t Length);
+  /// Whether appendShared() may still share anything.
+  bool canShare() const { return ShareState != Share::Never; }
+  /// The bytes appendShared() appended.
+  uint64_t sharedBytes() const { return Shared; }
   /// Writes \p Data at \p Pos, leaving the current position alone unless the
   /// data ends past it (then the position moves to the end of the data).
   llvm::Error writeAt(uint64_t Pos, llvm::ArrayRef<uint8_t> Data);
@@ -86,8 +105,13 @@ private:
   llvm::Error linkIntoPlace();
   llvm::Error syncDirectory() const;
 
+  enum class Share { Untried, Works, Never };
+
   int FD = -1;
   uint64_t Offset = 0;
+  Share ShareState = Share::Untried;
+  uint64_t ShareBlock = 0; ///< The file's block size (st_blksize).
+  uint64_t Shared = 0;
   llvm::SmallString<256> FinalPath;
   llvm::SmallString<256> Dir;
   llvm::SmallString<256> TempPath;
