@@ -160,6 +160,16 @@ const OptionSpec Options[] = {
        O.Sync = false;
        return Error::success();
      }},
+    {"-v", "--verbose", "", false,
+     [] {
+       return std::string("after the summary, say how long each step took "
+                          "(reading QEMU's structures, the vCPUs, the probe, "
+                          "the notes, writing, syncing).");
+     },
+     [](DumpOptions &O, StringRef, StringRef) -> Error {
+       O.Verbose = true;
+       return Error::success();
+     }},
     {"", "--vmcoreinfo", "SOURCE", false,
      [] {
        return std::string(

@@ -60,4 +60,13 @@ std::string DumpSummary::format() const {
       .str();
 }
 
+std::string DumpSummary::formatPhases() const {
+  SmallVector<std::string, 10> Parts;
+  for (const auto &[Name, Secs] : Phases)
+    Parts.push_back(formatv("{0} {1:f3} s", Name, Secs).str());
+  return formatv("steps: {0} (of {1:f3} s)",
+                 join(Parts.begin(), Parts.end(), ", "), Seconds)
+      .str();
+}
+
 } // namespace qemudump

@@ -28,7 +28,10 @@ bool DumpCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
         dumpGuestMemory(Debugger, *Options, Warnings);
     if (!Summary)
       return Summary.takeError();
-    return Summary->format();
+    std::string Message = Summary->format();
+    if (Options->Verbose)
+      Message += "\n" + Summary->formatPhases();
+    return Message;
   };
   Expected<std::string> Message = Run(); // before Warnings is looked at
   return reply(Result, std::move(Message), Warnings);

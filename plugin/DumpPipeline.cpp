@@ -59,6 +59,16 @@ private:
   std::vector<std::string> &Warnings;
   std::chrono::steady_clock::time_point Start =
       std::chrono::steady_clock::now();
+  /// The steps' times so far, and when the last one ended.
+  SmallVector<std::pair<std::string, double>, 10> Phases;
+  std::chrono::steady_clock::time_point LastLap = Start;
+  /// Ends step \p Name: its time goes to Phases.
+  void lap(StringRef Name) {
+    auto Now = std::chrono::steady_clock::now();
+    Phases.push_back(
+        {Name.str(), std::chrono::duration<double>(Now - LastLap).count()});
+    LastLap = Now;
+  }
 
   std::optional<QemuSession> Session;
   std::unique_ptr<MemorySource> Source;
@@ -82,10 +92,12 @@ Error DumpPipeline::openQemu() {
   if (!S)
     return S.takeError();
   Session.emplace(std::move(*S));
+  lap("QEMU's session");
   Expected<std::unique_ptr<MemorySource>> M = openQemuMemory(*Session);
   if (!M)
     return M.takeError();
   Source = std::move(*M);
+  lap("the core");
   Expected<GuestMemory> Memory = readGuestMemory(*Session);
   if (!Memory)
     return withKnownDamage(Memory.takeError(), *Source);
@@ -93,7 +105,9 @@ Error DumpPipeline::openQemu() {
   Rows = std::move(Memory->Rows);
   Warnings.insert(Warnings.end(), Memory->Warnings.begin(),
                   Memory->Warnings.end());
-  return Session->checkDumpGuestCore();
+  Error E = Session->checkDumpGuestCore();
+  lap("QEMU's memory map");
+  return E;
 }
 
 /// The facts QEMU gives (the target, and for x86 its vCPUs, which the notes
@@ -122,6 +136,7 @@ Error DumpPipeline::chooseArch() {
   if (!A)
     return A.takeError();
   Arch = *A;
+  lap("vCPUs and arch");
   return Error::success();
 }
 
@@ -296,12 +311,15 @@ Expected<DumpSummary> DumpPipeline::write() {
     Sum.FileSize = Stats->FileSize;
     Sum.SharedBytes = Stats->SharedBytes;
   }
+  lap(O.Kdump ? "writing (kdump)" : "writing (ELF)");
   if (Error E = Out->commit())
     return std::move(E);
+  lap(O.Sync ? "sync and link" : "link");
   Sum.Notes = Notes->segment().describe();
   Sum.Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
           .count();
+  Sum.Phases = std::move(Phases);
   return Sum;
 }
 
@@ -318,6 +336,7 @@ static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
 /// the dump-guest-core=off a core source would guess.
 Error DumpPipeline::probe() {
   Error E = checkBlocksReadable(Map, *Source);
+  lap("probe");
   if (!E || !Session->dumpGuestCore().value_or(false))
     return E;
   return handleErrors(
@@ -345,6 +364,7 @@ Expected<DumpSummary> DumpPipeline::run() {
     return std::move(E);
   if (Error E = planNotes())
     return std::move(E);
+  lap("notes");
   return write();
 }
 

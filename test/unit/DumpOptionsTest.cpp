@@ -43,11 +43,11 @@ TEST(DumpOptionsTest, FileAndArch) {
 }
 
 TEST(DumpOptionsTest, PositionalErrors) {
-  EXPECT_EQ(
-      errorOf(parse("")),
-      "expected FILE and an optional ARCH, got 0 argument(s); usage: "
-      "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] [--threads "
-      "N] [--no-cpu-notes] [--no-sync] [--vmcoreinfo SOURCE] FILE [ARCH]");
+  EXPECT_EQ(errorOf(parse("")),
+            "expected FILE and an optional ARCH, got 0 argument(s); usage: "
+            "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] [--threads "
+            "N] [--no-cpu-notes] [--no-sync] [-v] [--vmcoreinfo SOURCE] FILE "
+            "[ARCH]");
   EXPECT_THAT(errorOf(parse("out X86_64 extra")),
               testing::StartsWith("expected FILE and an optional ARCH, got 3 "
                                   "argument(s)"));
@@ -142,6 +142,12 @@ TEST(DumpOptionsTest, ThreadsAndNotes) {
   O = parse("--no-sync out");
   ASSERT_TRUE(succeeded(O));
   EXPECT_FALSE(O->Sync);
+  EXPECT_FALSE(O->Verbose);
+  for (const char *V : {"-v out", "--verbose out"}) {
+    O = parse(V);
+    ASSERT_TRUE(succeeded(O));
+    EXPECT_TRUE(O->Verbose);
+  }
 }
 
 TEST(DumpOptionsTest, VmcoreInfoSources) {
@@ -172,7 +178,7 @@ TEST(DumpOptionsTest, VmcoreInfoSources) {
 TEST(DumpOptionsTest, UnknownOptionsListTheTable) {
   const char *Known = "; the options are -b/--begin ADDR, -l/--length LEN, "
                       "-f/--format FORMAT, --threads N, --no-cpu-notes, "
-                      "--no-sync, --vmcoreinfo SOURCE";
+                      "--no-sync, -v/--verbose, --vmcoreinfo SOURCE";
   EXPECT_EQ(errorOf(parse("--bogus out")),
             std::string("unknown option '--bogus'") + Known);
   // A flag takes no value; a short option is not a long one.
@@ -184,7 +190,7 @@ TEST(DumpOptionsTest, UnknownOptionsListTheTable) {
 
 TEST(DumpOptionsTest, SyntaxAndHelpComeFromTheTable) {
   EXPECT_EQ(dumpSyntax(), "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] "
-                          "[--threads N] [--no-cpu-notes] [--no-sync] "
+                          "[--threads N] [--no-cpu-notes] [--no-sync] [-v] "
                           "[--vmcoreinfo SOURCE] FILE [ARCH]");
   const std::string &H = dumpHelp();
   EXPECT_THAT(H, testing::HasSubstr("one of (any case): " + archNameList()));

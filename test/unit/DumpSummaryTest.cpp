@@ -86,4 +86,29 @@ TEST(DumpSummaryTest, KdumpLine) {
             ", 1 compression thread");
 }
 
+TEST(DumpSummaryTest, StepsInOrderWithTheTotal) {
+  DumpSummary S;
+  S.Seconds = 0.5;
+  S.Phases = {{"QEMU's session", 0.0123}, {"writing (ELF)", 0.25}};
+  EXPECT_EQ(
+      S.formatPhases(),
+      "steps: QEMU's session 0.012 s, writing (ELF) 0.250 s (of 0.500 s)");
+}
+
+TEST(DumpSummaryTest, SharedBytesAreSaid) {
+  DumpSummary S;
+  S.File = "v";
+  S.ArchName = "X86_64";
+  S.Blocks = 1;
+  S.MemoryBytes = 1 << 20;
+  S.Notes = "none";
+  S.FileSize = 4096 + (1 << 20);
+  S.Reader = "directly from the ELF core";
+  S.SharedBytes = 1 << 20;
+  EXPECT_THAT(S.format(),
+              testing::EndsWith("; QEMU's memory read directly from the ELF "
+                                "core; 1.0 MiB of it shared with the core "
+                                "file, not copied (reflink)"));
+}
+
 } // namespace

@@ -50,6 +50,8 @@ struct DumpOptions {
   bool CpuNotes = true;
   /// fsync the vmcore and its directory before saying it is written.
   bool Sync = true;
+  /// After the summary, the time of each step (DumpSummary::formatPhases).
+  bool Verbose = false;
   VmcoreInfoSource VmcoreInfo = VmcoreInfoSource::Auto;
   /// With VmcoreInfoSource::File: the file holding the note or its text.
   std::string VmcoreInfoFile;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace qemudump {
 
@@ -54,8 +55,13 @@ struct DumpSummary {
   };
   std::optional<Kdump> KdumpFile;
 
+  /// How long each step took, in order: {"QEMU's session", 0.012}...
+  llvm::SmallVector<std::pair<std::string, double>, 10> Phases;
+
   /// The line: "wrote FILE (ARCH, ...): N blocks, ... in S s".
   std::string format() const;
+  /// "steps: QEMU's session 0.012 s, ... (of S s)".
+  std::string formatPhases() const;
 };
 
 } // namespace qemudump
