@@ -183,9 +183,12 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
                                  "the dump was interrupted");
       continue;
     }
-    uint64_t Max = std::min<uint64_t>(Buffer.size(), B.size() - Pos);
-    MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Max);
-    uint64_t N = std::clamp<uint64_t>(E.Length, 1, Max);
+    // A run of zeros is skipped whole (a 1 TiB guest that used little is
+    // a few holes); what is to be read goes a buffer at a time.
+    uint64_t Left = B.size() - Pos;
+    MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Left);
+    uint64_t N =
+        std::clamp<uint64_t>(E.Length, 1, E.Zero ? Left : Buffer.size());
     if (E.Zero) {
       // Known zeros (not in the core file): a hole, nothing read.
       Out.skip(N);

@@ -16,6 +16,8 @@
 
 #include "gtest/gtest.h"
 
+#include <sys/stat.h>
+
 #include <map>
 
 using namespace llvm;
@@ -266,6 +268,44 @@ TEST_F(ElfVmcoreWriterTest, ProgressCanInterrupt) {
       });
   EXPECT_THAT(errorOf(std::move(S)), testing::HasSubstr("interrupted"));
   EXPECT_EQ(Calls, 2u);
+}
+
+/// 1 TiB of which only the first page is stored: the rest is known zeros.
+class MostlyZeroMemory : public MemorySource {
+public:
+  static constexpr uint64_t Base = 0x7f0000000000;
+  unsigned Extents = 0, Reads = 0;
+
+  Extent extent(uint64_t Addr, uint64_t MaxLen) override {
+    ++Extents;
+    if (Addr < Base + 4096)
+      return {false, std::min<uint64_t>(MaxLen, Base + 4096 - Addr)};
+    return {true, MaxLen};
+  }
+  Error read(uint64_t Addr, MutableArrayRef<uint8_t> Buf) override {
+    ++Reads;
+    std::fill(Buf.begin(), Buf.end(), uint8_t(Addr >> 4));
+    return Error::success();
+  }
+};
+
+TEST_F(ElfVmcoreWriterTest, KnownZerosAreSkippedInOneGo) {
+  GuestMemoryMap Map;
+  ASSERT_TRUE(
+      succeeded(Map.addRange(0, uint64_t(1) << 40, MostlyZeroMemory::Base)));
+  MostlyZeroMemory M;
+  Expected<ElfVmcoreStats> S =
+      write(cantFail(parseArch("X86_64")), Map, placeholderNote(true), M);
+  ASSERT_TRUE(succeeded(S));
+  EXPECT_EQ(S->MemoryBytes, uint64_t(1) << 40);
+  // One stored page read, one run of zeros: not one query per buffer
+  // (262144 of them for 1 TiB).
+  EXPECT_EQ(M.Reads, 1u);
+  EXPECT_LE(M.Extents, 3u);
+  struct stat St;
+  ASSERT_EQ(::stat(Path.c_str(), &St), 0);
+  EXPECT_EQ(uint64_t(St.st_size), S->FileSize);
+  EXPECT_LT(uint64_t(St.st_blocks) * 512, uint64_t(1) << 20);
 }
 
 } // namespace
