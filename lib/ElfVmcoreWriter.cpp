@@ -187,8 +187,8 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
     // a few holes); what is to be read goes a buffer at a time.
     uint64_t Left = B.size() - Pos;
     MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Left);
-    uint64_t N =
-        std::clamp<uint64_t>(E.Length, 1, E.Zero ? Left : Buffer.size());
+    uint64_t N = std::clamp<uint64_t>(
+        E.Length, 1, E.Zero ? Left : std::min<uint64_t>(Buffer.size(), Left));
     if (E.Zero) {
       // Known zeros (not in the core file): a hole, nothing read.
       Out.skip(N);

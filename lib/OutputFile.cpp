@@ -223,12 +223,12 @@ Error OutputFile::writeSparse(ArrayRef<uint8_t> Data, size_t Block) {
   return Error::success();
 }
 
-/// Whether FICLONERANGE failing with \p Errno means it can never work for
-/// this pair of files (rather than not for this range, or an I/O error).
-static bool neverClones(int Errno) {
-  return Errno == EXDEV || Errno == EOPNOTSUPP || Errno == ENOTTY ||
-         Errno == ENOSYS || Errno == EBADF || Errno == EPERM ||
-         Errno == ETXTBSY || Errno == EISDIR;
+/// Whether FICLONERANGE failing with \p Errno is what a write would fail
+/// on too (no room, an I/O error), rather than that the files do not clone
+/// (EXDEV, EOPNOTSUPP, EINVAL where one file cannot, ...).
+static bool failsWrites(int Errno) {
+  return Errno == ENOSPC || Errno == EDQUOT || Errno == EFBIG || Errno == EIO ||
+         Errno == EROFS;
 }
 
 Expected<uint64_t> OutputFile::appendShared(int SrcFD, uint64_t SrcOffset,
@@ -257,14 +257,14 @@ Expected<uint64_t> OutputFile::appendShared(int SrcFD, uint64_t SrcOffset,
     return sys::RetryAfterSignal(-1, ::ioctl, FD, FICLONERANGE, &Range);
   });
   if (R != 0) {
+    // What a write would fail on too fails the dump; anything else means
+    // this pair of files does not clone (a whole-block range inside the
+    // source: not its alignment), and the bytes are copied from now on.
     int Errno = errno;
-    if (neverClones(Errno)) {
-      ShareState = Share::Never;
-      return 0;
-    }
-    if (Errno == EINVAL) // not this range (its alignment, its file's end)
-      return 0;
-    return ioError("share the core's blocks into", Errno);
+    if (failsWrites(Errno))
+      return ioError("share the core's blocks into", Errno);
+    ShareState = Share::Never;
+    return 0;
   }
   ShareState = Share::Works;
   Offset += N;

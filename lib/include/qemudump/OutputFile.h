@@ -71,9 +71,10 @@ public:
   /// system that clones (NFS 4.2 onto such a server), the offsets on block
   /// boundaries. Shares whole blocks only; returns how many bytes it appended,
   /// 0 where it cannot (the caller writes the bytes then). Once the file
-  /// system has said it never can (another file system, no clone support),
-  /// canShare() is false and no more attempts are made. Fails only on an I/O
-  /// error or a full disk, as write() does.
+  /// system has refused a whole-block range (another file system, no clone
+  /// support, files that cannot share), canShare() is false and no more
+  /// attempts are made. Fails only on an I/O error, a full disk or a size
+  /// limit, as write() does.
   llvm::Expected<uint64_t> appendShared(int SrcFD, uint64_t SrcOffset,
                                         uint64_t Length);
   /// Whether appendShared() may still share anything.
