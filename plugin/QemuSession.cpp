@@ -34,21 +34,45 @@ Error checkProcessState(lldb::SBProcess Process) {
   return Error::success();
 }
 
+/// How to get the debug info of a QEMU that has none: a distribution's
+/// QEMU is stripped, its debug info a separate file (a package, or a
+/// debuginfod server), which LLDB finds by the binary's build-id.
+std::string debugInfoRemedy(StringRef Name) {
+  // Debian and Ubuntu name the package by the binary's target family.
+  std::string Package = "qemu-system-x86";
+  StringRef Target = Name;
+  if (Target.consume_front("qemu-system-") && !Target.starts_with("x86") &&
+      Target != "i386")
+    Package = "qemu-system-<its family>";
+  return formatv(
+             "its debug info is a separate file. Install the debug package "
+             "of the package that holds it (Debian, Ubuntu: {0}-dbgsym for "
+             "{0}, from the debug archive; Fedora, RHEL: dnf "
+             "debuginfo-install of the package `rpm -qf` names); LLDB finds "
+             "it under /usr/lib/debug/.build-id, or in a tree of your own "
+             "with `settings set target.debug-file-search-paths DIR`. Or let "
+             "LLDB (18 or later) fetch it: `settings set "
+             "plugin.symbol-locator.debuginfod.server-urls "
+             "https://debuginfod.debian.net` (Ubuntu: "
+             "https://debuginfod.ubuntu.com, Fedora: "
+             "https://debuginfod.fedoraproject.org), before `target create`. "
+             "Or build QEMU with --enable-debug-info. Either way it must be "
+             "the build that wrote the core",
+             Package)
+      .str();
+}
+
 /// Why \p Exe, which has no typed address_space_memory, cannot be read.
 Error noDebugInfo(lldb::SBModule Exe, StringRef Name) {
-  const char *Remedy =
-      "load the QEMU binary with debug info, e.g. install its -dbgsym "
-      "package or build QEMU with --enable-debug-info, and make sure it is "
-      "the build that wrote the core";
   if (Exe.FindSymbol("address_space_memory").IsValid())
     return sessionError(formatv("'{0}' is QEMU but has no debug info (it has "
                                 "the symbol 'address_space_memory' but no "
                                 "type for it): {1}",
-                                Name, Remedy));
+                                Name, debugInfoRemedy(Name)));
   if (Name.starts_with("qemu"))
     return sessionError(formatv("'{0}' has no debug info (no "
                                 "'address_space_memory' in it): {1}",
-                                Name, Remedy));
+                                Name, debugInfoRemedy(Name)));
   return sessionError(formatv("'{0}' does not look like QEMU: it has no "
                               "'address_space_memory'; load qemu-system-* "
                               "(with debug info) and a core of it",

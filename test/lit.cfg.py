@@ -187,6 +187,16 @@ else:
     config.available_features.add(f"lldb-{lldb_major}")
     if lldb_major >= 17:
         config.available_features.add("lldb-core-file")
+# An LLDB that fetches debug info from debuginfod servers (its symbol
+# locator plugin, LLDB 18 and later, built with libcurl).
+try:
+    out = subprocess.run([config.lldb, "-b", "-o", "settings show "
+                          "plugin.symbol-locator.debuginfod.server-urls"],
+                         capture_output=True, text=True, timeout=120).stdout
+    if "server-urls (array of strings)" in out:
+        config.available_features.add("lldb-debuginfod")
+except (OSError, subprocess.SubprocessError):
+    pass
 
 # An lldb the unprivileged user cannot reach (utils/get-lldb unpacks lldb-16
 # and lldb-22 under $HOME/.cache, and root's home is private): that user keeps
