@@ -156,8 +156,11 @@ Error QemuSession::checkDumpGuestCore() const {
   return sessionError(
       "QEMU ran with -machine dump-guest-core=off, so its core holds none of "
       "the guest's RAM: nothing can be dumped from it. Run QEMU with "
-      "dump-guest-core=on (the default) to get guest memory in its cores, or "
-      "use QEMU's own dump-guest-memory while the guest is alive");
+      "dump-guest-core=on (QEMU's default) to get guest memory in its cores "
+      "(libvirt starts QEMU with it off: set dump_guest_core = 1 in "
+      "/etc/libvirt/qemu.conf and restart libvirtd or virtqemud, or give the "
+      "domain <memory dumpCore='on'>), or use QEMU's own dump-guest-memory "
+      "(virsh dump --memory-only) while the guest is alive");
 }
 
 } // namespace qemudump
