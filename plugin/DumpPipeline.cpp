@@ -335,6 +335,24 @@ static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
 /// block that no mapping of the core holds is a corrupt RAMBlock.host, not
 /// the dump-guest-core=off a core source would guess.
 Error DumpPipeline::probe() {
+  // RAM of a backend with dump=off is not in the core (not even as zeros):
+  // an error, before anything is read.
+  uint64_t Lo = O.Begin.value_or(0);
+  uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
+  for (const FlatRangeRow &R : Rows)
+    if (!R.DumpOffBackend.empty() && R.GuestEnd > Lo && R.GuestStart < Hi)
+      return createStringError(
+          inconvertibleErrorCode(),
+          formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "
+                  "is memory backend '{3}', which QEMU ran with dump=off: "
+                  "QEMU left it out of its core (MADV_DONTDUMP), so the core "
+                  "holds none of its bytes (they are not zeros) and the "
+                  "guest cannot be dumped from it. Give the backend dump=on "
+                  "(-object memory-backend-...,id={3},dump=on; libvirt: "
+                  "<memory dumpCore='on'>) for the next core, or dump the "
+                  "rest of guest RAM with --begin/--length",
+                  R.Region, R.GuestStart, R.GuestEnd, R.DumpOffBackend)
+              .str());
   Error E = checkBlocksReadable(Map, *Source);
   lap("probe");
   if (!E || !Session->dumpGuestCore().value_or(false))

@@ -56,6 +56,7 @@ private:
   void checkNotRam(const RamRange &Range);
   void checkSharedRam();
   const char *skipReason(lldb::SBValue Mr);
+  bool isDumpOffBackend(lldb::SBValue Mr);
   uint64_t hostAddress(const RamRange &Ram, const FlatRangeRow &Row);
 
   const QemuSession &S;
@@ -279,6 +280,32 @@ void MemoryMapReader::addSkippedRow(FlatRangeRow Row, const char *Message) {
   Out.Rows.push_back(std::move(Row));
 }
 
+/// Whether \p Mr is the RAM of a memory backend that QEMU ran with
+/// dump=off: its owner is a HostMemoryBackend holding it as its own `mr`,
+/// whose `dump` is false. Read apart from the map's own reader: a QEMU
+/// without backends, or a field this version lacks, changes nothing else.
+bool MemoryMapReader::isDumpOffBackend(lldb::SBValue Mr) {
+  lldb::SBType Backend = S.target().FindFirstType("HostMemoryBackend");
+  if (!Backend.IsValid() || !Backend.IsTypeComplete())
+    return false;
+  std::optional<uint64_t> MrOffset;
+  for (uint32_t I = 0; I < Backend.GetNumberOfFields(); ++I) {
+    lldb::SBTypeMember F = Backend.GetFieldAtIndex(I);
+    if (StringRef(F.GetName() ? F.GetName() : "") == "mr")
+      MrOffset = F.GetOffsetInBytes();
+  }
+  ValueReader B = S.reader();
+  uint64_t Owner =
+      B.u64(B.member(Mr, "owner", "MemoryRegion"), "MemoryRegion.owner");
+  // The region is the backend's own `mr`, inside it.
+  if (!B.ok() || !MrOffset || Owner == 0 ||
+      Mr.GetLoadAddress() != Owner + *MrOffset)
+    return false;
+  lldb::SBValue Dump =
+      B.optionalMember(B.at(Owner, Backend, "HostMemoryBackend"), "dump");
+  return Dump.IsValid() && B.u64(Dump, "HostMemoryBackend.dump") == 0 && B.ok();
+}
+
 Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
   std::optional<RamRange> Ram = ramRange(Range);
   if (!Ram)
@@ -300,6 +327,9 @@ Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
             .str());
   Row.Writable = !R.optionalFlag(Ram->Mr, "readonly", "MemoryRegion") &&
                  !R.optionalFlag(Ram->Mr, "rom_device", "MemoryRegion");
+  // A backend's region is named by the backend's id.
+  if (isDumpOffBackend(Ram->Mr))
+    Row.DumpOffBackend = Row.Region;
   if (Error E = R.takeError())
     return E;
 
@@ -309,6 +339,8 @@ Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
     return corruptError(toString(Added.takeError()));
   Row.Message =
       *Added == GuestMemoryMap::AddResult::Joined ? "joined" : "added";
+  if (!Row.DumpOffBackend.empty())
+    Row.Message += " (dump=off)";
   Row.BlockCount = Out.Map.blocks().size();
   Out.Rows.push_back(std::move(Row));
   return Error::success();

@@ -33,6 +33,11 @@ struct FlatRangeRow {
   std::string Message;   ///< "added", "joined", or why it is skipped.
   size_t BlockCount = 0; ///< Blocks in the map after this range.
   bool Writable = false; ///< RAM, not ROM (MemoryRegion.readonly clear).
+  /// The id of the memory backend the range's RAM is (its region's name),
+  /// when QEMU ran that backend with dump=off: QEMU left its RAM out of its core
+  /// (MADV_DONTDUMP), and the kernel wrote its segment without bytes, which
+  /// are not zeros. "" otherwise.
+  std::string DumpOffBackend;
 
   /// Why QEMU's dump leaves the range out ("(ram_device)"); "" when it is
   /// dumped.

@@ -86,7 +86,8 @@ for version in ["7.2", "10.0"]:
     cores = os.path.join(cache, "cores", version)
     config.substitutions.append((f"%cores-{version}", cores))
     qemu = ""
-    for scenario in ["blobs", "highmem", "linux", "linux-nodevice", "nodump"]:
+    for scenario in ["blobs", "highmem", "linux", "linux-nodevice", "nodump",
+                     "nodump-backend"]:
         d = os.path.join(cores, scenario)
         try:
             with open(os.path.join(d, "scenario.json")) as f:

@@ -10,7 +10,9 @@
 // a page was never populated. Pages left out of a file-backed mapping (NT_FILE)
 // are not zeros, a segment whose bytes run past the end of the file means a
 // truncated core, and an address in no segment is not in the core: all three
-// are errors.
+// are errors. (A mapping marked MADV_DONTDUMP also gets a segment without
+// bytes, which are not zeros; the core cannot tell it apart, so the plugin
+// checks QEMU's side: dump-guest-core=off, a memory backend with dump=off.)
 //
 //===----------------------------------------------------------------------===//
 
