@@ -335,12 +335,14 @@ static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
 /// block that no mapping of the core holds is a corrupt RAMBlock.host, not
 /// the dump-guest-core=off a core source would guess.
 Error DumpPipeline::probe() {
-  // RAM of a backend with dump=off is not in the core (not even as zeros):
-  // an error, before anything is read.
+  // RAM of a backend with dump=off is not in a core (not even as zeros):
+  // an error, before anything is read. (A live QEMU's is readable.)
   uint64_t Lo = O.Begin.value_or(0);
   uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
+  bool FromCore = isCoreProcess(Session->process());
   for (const FlatRangeRow &R : Rows)
-    if (!R.DumpOffBackend.empty() && R.GuestEnd > Lo && R.GuestStart < Hi)
+    if (FromCore && !R.DumpOffBackend.empty() && R.GuestEnd > Lo &&
+        R.GuestStart < Hi)
       return createStringError(
           inconvertibleErrorCode(),
           formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "
