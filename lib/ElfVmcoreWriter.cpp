@@ -172,27 +172,25 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
                                        std::vector<uint8_t> &Buffer,
                                        uint64_t &Done, uint64_t Total) {
   for (uint64_t Pos = 0; Pos < B.size();) {
-    Expected<uint64_t> Shared = share(B, Pos);
-    if (!Shared)
-      return Shared.takeError();
-    if (*Shared) {
-      Pos += *Shared;
-      Done += *Shared;
-      if (Progress && !Progress(Done, Total))
-        return createStringError(inconvertibleErrorCode(),
-                                 "the dump was interrupted");
-      continue;
-    }
     // A run of zeros is skipped whole (a 1 TiB guest that used little is
-    // a few holes); what is to be read goes a buffer at a time.
+    // a few holes); stored memory is shared with its file where it can be,
+    // else read and written a buffer at a time.
     uint64_t Left = B.size() - Pos;
     MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Left);
-    uint64_t N = std::clamp<uint64_t>(
-        E.Length, 1, E.Zero ? Left : std::min<uint64_t>(Buffer.size(), Left));
+    uint64_t N = 0;
     if (E.Zero) {
       // Known zeros (not in the core file): a hole, nothing read.
+      N = std::clamp<uint64_t>(E.Length, 1, Left);
       Out.skip(N);
     } else {
+      Expected<uint64_t> Shared = share(B, Pos);
+      if (!Shared)
+        return Shared.takeError();
+      N = *Shared;
+    }
+    if (N == 0) {
+      N = std::clamp<uint64_t>(E.Length, 1,
+                               std::min<uint64_t>(Buffer.size(), Left));
       MutableArrayRef<uint8_t> Chunk(Buffer.data(), N);
       if (Error Err = Memory.read(B.HostAddr + Pos, Chunk))
         return MemoryFault::addGuestContext(std::move(Err),
