@@ -134,7 +134,7 @@ Expected<OutputFile> OutputFile::create(StringRef FinalPath, Options Opts) {
 }
 
 OutputFile::OutputFile(OutputFile &&Other)
-    : FD(Other.FD), Offset(Other.Offset), ShareState(Other.ShareState),
+    : FD(Other.FD), Offset(Other.Offset), ShareRefused(Other.ShareRefused),
       ShareBlock(Other.ShareBlock), Shared(Other.Shared),
       FinalPath(Other.FinalPath), Dir(Other.Dir), TempPath(Other.TempPath),
       Sync(Other.Sync) {
@@ -234,12 +234,12 @@ static bool failsWrites(int Errno) {
 Expected<uint64_t> OutputFile::appendShared(int SrcFD, uint64_t SrcOffset,
                                             uint64_t Length) {
 #ifdef FICLONERANGE
-  if (ShareState == Share::Never)
+  if (ShareRefused)
     return 0;
   if (ShareBlock == 0) {
     struct stat St;
     if (::fstat(FD, &St) != 0 || St.st_blksize <= 0) {
-      ShareState = Share::Never;
+      ShareRefused = true;
       return 0;
     }
     ShareBlock = St.st_blksize;
@@ -263,10 +263,9 @@ Expected<uint64_t> OutputFile::appendShared(int SrcFD, uint64_t SrcOffset,
     int Errno = errno;
     if (failsWrites(Errno))
       return ioError("share the core's blocks into", Errno);
-    ShareState = Share::Never;
+    ShareRefused = true;
     return 0;
   }
-  ShareState = Share::Works;
   Offset += N;
   Shared += N;
   return N;
@@ -274,7 +273,7 @@ Expected<uint64_t> OutputFile::appendShared(int SrcFD, uint64_t SrcOffset,
   (void)SrcFD;
   (void)SrcOffset;
   (void)Length;
-  ShareState = Share::Never;
+  ShareRefused = true;
   return 0;
 #endif
 }

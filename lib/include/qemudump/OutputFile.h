@@ -78,7 +78,7 @@ public:
   llvm::Expected<uint64_t> appendShared(int SrcFD, uint64_t SrcOffset,
                                         uint64_t Length);
   /// Whether appendShared() may still share anything.
-  bool canShare() const { return ShareState != Share::Never; }
+  bool canShare() const { return !ShareRefused; }
   /// The bytes appendShared() appended.
   uint64_t sharedBytes() const { return Shared; }
   /// Writes \p Data at \p Pos, leaving the current position alone unless the
@@ -106,12 +106,10 @@ private:
   llvm::Error linkIntoPlace();
   llvm::Error syncDirectory() const;
 
-  enum class Share { Untried, Works, Never };
-
   int FD = -1;
   uint64_t Offset = 0;
-  Share ShareState = Share::Untried;
-  uint64_t ShareBlock = 0; ///< The file's block size (st_blksize).
+  bool ShareRefused = false; ///< appendShared() will share nothing more.
+  uint64_t ShareBlock = 0;   ///< The file's block size (st_blksize).
   uint64_t Shared = 0;
   llvm::SmallString<256> FinalPath;
   llvm::SmallString<256> Dir;
