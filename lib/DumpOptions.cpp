@@ -71,6 +71,13 @@ Error setNumber(DumpOptions &O, StringRef Spelled, StringRef V) {
   return Error::success();
 }
 
+/// Sets the flag \p Field of \p O to \p Value (an option without a value).
+template <bool DumpOptions::*Field, bool Value>
+Error setFlag(DumpOptions &O, StringRef, StringRef) {
+  O.*Field = Value;
+  return Error::success();
+}
+
 /// One option: how it is spelled, the value it takes ("" for a flag), its
 /// help, and what it does with the value.
 struct OptionSpec {
@@ -146,30 +153,21 @@ const OptionSpec Options[] = {
      }},
     {"", "--no-cpu-notes", "", false,
      [] { return std::string("leave the vCPU register notes out."); },
-     [](DumpOptions &O, StringRef, StringRef) -> Error {
-       O.CpuNotes = false;
-       return Error::success();
-     }},
+     setFlag<&DumpOptions::CpuNotes, false>},
     {"", "--no-sync", "", false,
      [] {
        return std::string("do not wait for the vmcore to reach the disk "
                           "(fsync of the file and its directory) before "
                           "saying it is written.");
      },
-     [](DumpOptions &O, StringRef, StringRef) -> Error {
-       O.Sync = false;
-       return Error::success();
-     }},
+     setFlag<&DumpOptions::Sync, false>},
     {"-v", "--verbose", "", false,
      [] {
        return std::string("after the summary, say how long each step took "
                           "(reading QEMU's structures, the vCPUs, the probe, "
                           "the notes, writing, syncing).");
      },
-     [](DumpOptions &O, StringRef, StringRef) -> Error {
-       O.Verbose = true;
-       return Error::success();
-     }},
+     setFlag<&DumpOptions::Verbose, true>},
     {"", "--vmcoreinfo", "SOURCE", false,
      [] {
        return std::string(
