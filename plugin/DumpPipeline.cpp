@@ -47,6 +47,12 @@ private:
   Error openQemu();
   Error chooseArch();
   Error selectRange();
+  /// Whether \p Row lies (partly) in the range --begin/--length select.
+  bool selected(const FlatRangeRow &Row) const {
+    uint64_t Lo = O.Begin.value_or(0);
+    uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
+    return Row.GuestEnd > Lo && Row.GuestStart < Hi;
+  }
   Error probe();
   NoteSegment vcpuNotes();
   Error planNotes();
@@ -244,10 +250,8 @@ DumpSummary DumpPipeline::summaryHeader() const {
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
   Sum.Reader = Source->reader();
-  uint64_t Lo = O.Begin.value_or(0);
-  uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
   for (const FlatRangeRow &R : Rows)
-    if (!R.whySkipped().empty() && R.GuestEnd > Lo && R.GuestStart < Hi)
+    if (!R.whySkipped().empty() && selected(R))
       Sum.LeftOut.push_back(R.Region + " " + R.whySkipped().str());
   return Sum;
 }
@@ -337,12 +341,9 @@ static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
 Error DumpPipeline::probe() {
   // RAM of a backend with dump=off is not in a core (not even as zeros):
   // an error, before anything is read. (A live QEMU's is readable.)
-  uint64_t Lo = O.Begin.value_or(0);
-  uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
   bool FromCore = isCoreProcess(Session->process());
   for (const FlatRangeRow &R : Rows)
-    if (FromCore && !R.DumpOffBackend.empty() && R.GuestEnd > Lo &&
-        R.GuestStart < Hi)
+    if (FromCore && !R.DumpOffBackend.empty() && selected(R))
       return createStringError(
           inconvertibleErrorCode(),
           formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "

@@ -62,6 +62,13 @@ private:
   const QemuSession &S;
   ValueReader R;
   GuestMemory Out;
+  /// HostMemoryBackend, and the offset of its `mr` (none: this QEMU has no
+  /// complete backend type); looked up at the first RAM range.
+  struct BackendType {
+    lldb::SBType Type;
+    std::optional<uint64_t> MrOffset;
+  };
+  std::optional<BackendType> Backend;
 };
 
 Expected<FlatView> MemoryMapReader::flatView() {
@@ -285,24 +292,28 @@ void MemoryMapReader::addSkippedRow(FlatRangeRow Row, const char *Message) {
 /// whose `dump` is false. Read apart from the map's own reader: a QEMU
 /// without backends, or a field this version lacks, changes nothing else.
 bool MemoryMapReader::isDumpOffBackend(lldb::SBValue Mr) {
-  lldb::SBType Backend = S.target().FindFirstType("HostMemoryBackend");
-  if (!Backend.IsValid() || !Backend.IsTypeComplete())
-    return false;
-  std::optional<uint64_t> MrOffset;
-  for (uint32_t I = 0; I < Backend.GetNumberOfFields(); ++I) {
-    lldb::SBTypeMember F = Backend.GetFieldAtIndex(I);
-    if (StringRef(F.GetName() ? F.GetName() : "") == "mr")
-      MrOffset = F.GetOffsetInBytes();
+  // The type and where its `mr` is: looked up once per map.
+  if (!Backend) {
+    Backend.emplace();
+    Backend->Type = S.target().FindFirstType("HostMemoryBackend");
+    if (Backend->Type.IsValid() && Backend->Type.IsTypeComplete())
+      for (uint32_t I = 0; I < Backend->Type.GetNumberOfFields(); ++I) {
+        lldb::SBTypeMember F = Backend->Type.GetFieldAtIndex(I);
+        if (StringRef(F.GetName() ? F.GetName() : "") == "mr")
+          Backend->MrOffset = F.GetOffsetInBytes();
+      }
   }
+  if (!Backend->MrOffset)
+    return false;
   ValueReader B = S.reader();
   uint64_t Owner =
       B.u64(B.member(Mr, "owner", "MemoryRegion"), "MemoryRegion.owner");
   // The region is the backend's own `mr`, inside it.
-  if (!B.ok() || !MrOffset || Owner == 0 ||
-      Mr.GetLoadAddress() != Owner + *MrOffset)
+  if (!B.ok() || Owner == 0 ||
+      Mr.GetLoadAddress() != Owner + *Backend->MrOffset)
     return false;
   lldb::SBValue Dump =
-      B.optionalMember(B.at(Owner, Backend, "HostMemoryBackend"), "dump");
+      B.optionalMember(B.at(Owner, Backend->Type, "HostMemoryBackend"), "dump");
   return Dump.IsValid() && B.u64(Dump, "HostMemoryBackend.dump") == 0 && B.ok();
 }
 
