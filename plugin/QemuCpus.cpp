@@ -4,7 +4,7 @@
 
 #include "QemuCpus.h"
 
-#include "TypeLayout.h"
+#include "QemuLayout.h"
 
 #include "qemudump/X86Flags.h"
 
@@ -60,11 +60,11 @@ std::string ccOpName(lldb::SBTypeEnumMemberList Members, uint64_t Value) {
   return "";
 }
 
-X86Segment readSegment(ValueReader &R, lldb::SBValue S, StringRef Path) {
-  X86Segment Seg;
+X86Segment readSegment(FieldReader &R, const Twine &Path) {
   auto Field = [&](const char *Name) {
-    return R.u64(R.member(S, Name, Path), Twine(Path) + "." + Name);
+    return R.u64((Path + "." + Name).str());
   };
+  X86Segment Seg;
   Seg.Selector = Field("selector");
   Seg.Base = Field("base");
   Seg.Limit = Field("limit");
@@ -75,21 +75,19 @@ X86Segment readSegment(ValueReader &R, lldb::SBValue S, StringRef Path) {
 /// Reads the x86 vCPUs of one QEMU.
 class X86CpuReader {
 public:
-  X86CpuReader(const QemuSession &S, lldb::SBType CpuType)
-      : S(S), R(S.reader()), CpuType(CpuType),
+  X86CpuReader(const QemuSession &S, const TypeLayout &Layout)
+      : S(S), Layout(Layout),
         CcOps(S.target().FindFirstType("CCOp").GetEnumMembers()),
         Scheme(ccScheme(CcOps)) {}
 
   Expected<X86Cpus> read(uint64_t First);
 
 private:
-  X86CpuState registers(lldb::SBValue Env, lldb::SBValue Cpu);
-  Error computeFlags(lldb::SBValue Env, X86CpuState &State, X86Cpus &Out);
-  Error cpuError(unsigned N, uint64_t Addr);
+  X86CpuState registers(FieldReader &R);
+  Error computeFlags(FieldReader &R, X86CpuState &State, X86Cpus &Out);
 
   const QemuSession &S;
-  ValueReader R;
-  lldb::SBType CpuType;
+  const TypeLayout &Layout; ///< X86CPU's
   lldb::SBTypeEnumMemberList CcOps;
   int Scheme;
 };
@@ -99,54 +97,40 @@ Error cpuListError(const Twine &What) {
   return structureCorruptError("vCPU list", What);
 }
 
-Error X86CpuReader::cpuError(unsigned N, uint64_t Addr) {
-  const ValueReader::Failure &F = *R.failure();
+Error cpuError(unsigned N, uint64_t Addr, const FieldReader &R) {
   return cpuListError(formatv("cannot read the vCPU at position {0} of the "
-                              "list (X86CPU at {1:x}): {2}{3}{4}",
-                              N, Addr, F.Path, F.Reason.empty() ? "" : ": ",
-                              F.Reason));
+                              "list (X86CPU at {1:x}): {2}",
+                              N, Addr, *R.failure()));
 }
 
-X86CpuState X86CpuReader::registers(lldb::SBValue Env, lldb::SBValue Cpu) {
-  auto Field = [&](const char *Name) {
-    return R.u64(R.member(Env, Name, "CPUX86State"),
-                 Twine("CPUX86State.") + Name);
-  };
-  auto Array = [&](const char *Name, uint64_t *Out, uint32_t N) {
-    lldb::SBValue A = R.member(Env, Name, "CPUX86State");
-    for (uint32_t I = 0; I < N; ++I)
-      Out[I] = R.u64(R.element(A, I), formatv("CPUX86State.{0}[{1}]", Name, I));
-  };
+X86CpuState X86CpuReader::registers(FieldReader &R) {
+  auto Env = [&](const Twine &Path) { return R.u64(("env." + Path).str()); };
   X86CpuState St;
-  St.CpuIndex =
-      R.u64(R.member(Cpu, "cpu_index", "CPUState"), "CPUState.cpu_index");
-  Array("regs", St.Regs, 16);
-  St.Rip = Field("eip");
-  St.Hflags = Field("hflags");
-  lldb::SBValue Segs = R.member(Env, "segs", "CPUX86State");
-  for (uint32_t I = 0; I < 6; ++I)
-    St.Segs[I] = readSegment(R, R.element(Segs, I), "CPUX86State.segs");
-  St.Ldt =
-      readSegment(R, R.member(Env, "ldt", "CPUX86State"), "CPUX86State.ldt");
-  St.Tr = readSegment(R, R.member(Env, "tr", "CPUX86State"), "CPUX86State.tr");
-  St.Gdt =
-      readSegment(R, R.member(Env, "gdt", "CPUX86State"), "CPUX86State.gdt");
-  St.Idt =
-      readSegment(R, R.member(Env, "idt", "CPUX86State"), "CPUX86State.idt");
-  Array("cr", St.Cr, 5);
-  if (R.optionalMember(Env, "kernelgsbase").IsValid())
-    St.KernelGsBase = Field("kernelgsbase");
+  St.CpuIndex = R.u64("parent_obj.cpu_index");
+  for (unsigned I = 0; I < 16; ++I)
+    St.Regs[I] = Env(formatv("regs[{0}]", I));
+  St.Rip = Env("eip");
+  St.Hflags = Env("hflags");
+  for (unsigned I = 0; I < 6; ++I)
+    St.Segs[I] = readSegment(R, formatv("env.segs[{0}]", I));
+  St.Ldt = readSegment(R, "env.ldt");
+  St.Tr = readSegment(R, "env.tr");
+  St.Gdt = readSegment(R, "env.gdt");
+  St.Idt = readSegment(R, "env.idt");
+  for (unsigned I = 0; I < 5; ++I)
+    St.Cr[I] = Env(formatv("cr[{0}]", I));
+  if (R.has("env.kernelgsbase"))
+    St.KernelGsBase = Env("kernelgsbase");
   return St;
 }
 
 /// TCG keeps the arithmetic flags lazily in cc_*: eflags recomputed as
 /// cpu_compute_eflags does. cc_op is a CCOp or a plain integer (7.2): its
 /// enumerator's name says how.
-Error X86CpuReader::computeFlags(lldb::SBValue Env, X86CpuState &St,
+Error X86CpuReader::computeFlags(FieldReader &R, X86CpuState &St,
                                  X86Cpus &Out) {
   auto Field = [&](const char *Name) {
-    return R.u64(R.member(Env, Name, "CPUX86State"),
-                 Twine("CPUX86State.") + Name);
+    return R.u64((Twine("env.") + Name).str());
   };
   X86CcState Cc;
   Cc.Eflags = Field("eflags");
@@ -196,14 +180,12 @@ Expected<X86Cpus> X86CpuReader::read(uint64_t Cpu) {
     Seen.insert(At, Cpu);
     if (N == MaxCpus)
       return cpuListError(formatv("it has more than {0} entries", MaxCpus));
-    lldb::SBValue X86 = R.at(Cpu, CpuType, "X86CPU");
-    lldb::SBValue CS = R.member(X86, "parent_obj", "X86CPU");
-    lldb::SBValue Env = R.member(X86, "env", "X86CPU");
-    X86CpuState St = registers(Env, CS);
-    if (Error E = computeFlags(Env, St, Out))
+    FieldReader R(S.process(), Layout, Cpu);
+    X86CpuState St = registers(R);
+    if (Error E = computeFlags(R, St, Out))
       return std::move(E);
     if (!R.ok())
-      return cpuError(N, Cpu);
+      return cpuError(N, Cpu, R);
     // cpu_index numbers the vCPUs (the notes' pid is cpu_index + 1).
     if (St.CpuIndex >= MaxCpus ||
         llvm::any_of(Out.Cpus, [&](const X86CpuState &Other) {
@@ -219,13 +201,11 @@ Expected<X86Cpus> X86CpuReader::read(uint64_t Cpu) {
                   uint64_t(St.CpuIndex) + 1)
               .str());
     Out.Cpus.push_back(St);
-    lldb::SBValue Node = R.member(CS, "node", "CPUState");
-    Cpu = R.u64(R.member(Node, "tqe_next", "CPUState.node"),
-                "CPUState.node.tqe_next");
+    Cpu = R.u64("parent_obj.node.tqe_next");
     if (!R.ok())
       return cpuListError(formatv("cannot follow the list after the vCPU at "
                                   "position {0}: {1}",
-                                  N, R.failure()->Reason));
+                                  N, *R.failure()));
   }
   if (Out.Cpus.empty())
     return createStringError(inconvertibleErrorCode(),
@@ -247,29 +227,29 @@ std::string targetFamily(const QemuSession &S) {
 
 namespace {
 
-/// The first vCPU of the list, and its type (\p TypeName, laid out first).
+/// The first vCPU of the list, and the layout of its type \p TypeName.
 struct FirstCpu {
-  lldb::SBType Type;
-  uint64_t Addr = 0; ///< 0: the list is empty or unreadable.
+  std::optional<TypeLayout> Layout;
+  uint64_t Addr = 0; ///< 0: the list is empty.
 };
 
-Expected<FirstCpu> firstCpu(const QemuSession &S, const char *TypeName) {
+Expected<FirstCpu> firstCpu(const QemuSession &S, StringRef TypeName) {
   lldb::SBValue List = cpuList(S);
-  completeLayout(S.target(), TypeName);
-  FirstCpu F;
-  F.Type = S.target().FindFirstType(TypeName);
-  if (!List.IsValid() || !F.Type.IsValid())
+  if (!List.IsValid())
     return createStringError(inconvertibleErrorCode(),
-                             formatv("QEMU's debug info has no vCPU list (cpus "
-                                     "or cpus_queue) or no {0} type",
-                                     TypeName)
-                                 .str());
+                             "QEMU's debug info has no vCPU list (cpus or "
+                             "cpus_queue)");
+  Expected<TypeLayout> Layout = qemuLayout(S, TypeName, "cpu_get_dump_info");
+  if (!Layout)
+    return Layout.takeError();
+  FirstCpu F;
+  F.Layout = std::move(*Layout);
   ValueReader R = S.reader();
   F.Addr = R.u64(R.optionalMember(List, "tqh_first"), "tqh_first");
   if (!R.ok())
     return cpuListError(
         formatv("cannot read its head (tqh_first): {0}", R.failure()->Reason));
-  return F;
+  return std::move(F);
 }
 
 } // namespace
@@ -278,7 +258,7 @@ Expected<X86Cpus> readX86Cpus(const QemuSession &S) {
   Expected<FirstCpu> First = firstCpu(S, "X86CPU");
   if (!First)
     return First.takeError();
-  return X86CpuReader(S, First->Type).read(First->Addr);
+  return X86CpuReader(S, *First->Layout).read(First->Addr);
 }
 
 Expected<bool> aarch64BigEndian(const QemuSession &S) {
@@ -288,13 +268,11 @@ Expected<bool> aarch64BigEndian(const QemuSession &S) {
   if (First->Addr == 0)
     return createStringError(inconvertibleErrorCode(),
                              "QEMU's vCPU list is empty or unreadable");
-  ValueReader R = S.reader();
-  lldb::SBValue Sctlr = R.at(First->Addr, First->Type, "ARMCPU")
-                            .GetValueForExpressionPath(".env.cp15.sctlr_el[1]");
-  uint64_t V = R.u64(Sctlr, "env.cp15.sctlr_el[1]");
+  FieldReader R(S.process(), *First->Layout, First->Addr);
+  uint64_t V = R.u64("env.cp15.sctlr_el[1]");
   if (!R.ok())
     return createStringError(inconvertibleErrorCode(),
-                             "cannot read vCPU 0's env.cp15.sctlr_el[1]");
+                             "cannot read vCPU 0's " + *R.failure());
   constexpr uint64_t SctlrEE = 1u << 25;
   return (V & SctlrEE) != 0;
 }

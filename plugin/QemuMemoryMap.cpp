@@ -4,6 +4,8 @@
 
 #include "QemuMemoryMap.h"
 
+#include "QemuLayout.h"
+
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBType.h"
 
@@ -58,6 +60,9 @@ private:
   const char *skipReason(lldb::SBValue Mr);
   bool isDumpOffBackend(lldb::SBValue Mr);
   uint64_t hostAddress(const RamRange &Ram, const FlatRangeRow &Row);
+  /// address_space_memory.current_map, read at its DWARF offset: LLDB 19
+  /// reports a member of AddressSpace's QemuMutex when it lays the type out.
+  uint64_t currentMap();
 
   const QemuSession &S;
   ValueReader R;
@@ -71,16 +76,31 @@ private:
   std::optional<BackendType> Backend;
 };
 
+uint64_t MemoryMapReader::currentMap() {
+  Expected<TypeLayout> AS = qemuLayout(S, "AddressSpace", "address_space_init");
+  if (!AS) {
+    R.fail(Failure::Missing, "AddressSpace.current_map",
+           toString(AS.takeError()));
+    return 0;
+  }
+  lldb::SBValue Global = S.addressSpaceMemory();
+  FieldReader F(S.process(), *AS, Global.GetLoadAddress());
+  uint64_t Map = F.u64("current_map");
+  if (!F.ok())
+    R.fail(Failure::Unreadable, "address_space_memory.current_map",
+           *F.failure());
+  return Map;
+}
+
 Expected<FlatView> MemoryMapReader::flatView() {
   FlatView V;
-  lldb::SBValue MapPtr =
-      R.member(S.addressSpaceMemory(), "current_map", "address_space_memory");
-  uint64_t MapAddr = R.u64(MapPtr, "address_space_memory.current_map");
+  uint64_t MapAddr = currentMap();
   if (R.ok() && MapAddr == 0)
     R.fail(Failure::Corrupt, "",
            "address_space_memory.current_map is NULL (QEMU died before its "
            "memory map was set up?)");
-  lldb::SBValue View = R.deref(MapPtr, "address_space_memory.current_map");
+  lldb::SBValue View = R.at(MapAddr, S.target().FindFirstType("FlatView"),
+                            "address_space_memory.current_map");
   V.Nr = R.u64(R.member(View, "nr", "FlatView"), "FlatView.nr");
   if (R.ok() && V.Nr > MaxFlatRanges)
     R.fail(Failure::Corrupt, "",

@@ -4,6 +4,8 @@
 
 #include "QemuSession.h"
 
+#include "QemuLayout.h"
+
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBFileSpec.h"
 #include "lldb/API/SBSymbol.h"
@@ -110,6 +112,24 @@ Expected<QemuSession> QemuSession::open(lldb::SBDebugger Debugger) {
   QemuSession S(Target, Process, Exe, AS);
   S.LittleEndian = Target.GetByteOrder() != lldb::eByteOrderBig;
   return S;
+}
+
+Expected<const DwarfTypes &> QemuSession::dwarf() const {
+  if (!Dwarf->Types && Dwarf->Error.empty()) {
+    std::string Path = debugInfoFile(Exe);
+    Expected<std::unique_ptr<DwarfTypes>> T =
+        Path.empty() ? createStringError(inconvertibleErrorCode(),
+                                         "LLDB names no file for QEMU's "
+                                         "debug info")
+                     : DwarfTypes::open(Path);
+    if (T)
+      Dwarf->Types = std::move(*T);
+    else
+      Dwarf->Error = toString(T.takeError());
+  }
+  if (!Dwarf->Types)
+    return createStringError(inconvertibleErrorCode(), Dwarf->Error);
+  return *Dwarf->Types;
 }
 
 std::string QemuSession::exeName() const {

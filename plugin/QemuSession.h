@@ -20,8 +20,11 @@
 #include "lldb/API/SBTarget.h"
 #include "lldb/API/SBValue.h"
 
+#include "qemudump/DwarfTypes.h"
+
 #include "llvm/Support/Error.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -44,6 +47,10 @@ public:
   bool littleEndian() const { return LittleEndian; }
   /// A fresh reader of QEMU's structures.
   ValueReader reader() const { return ValueReader(Target, LittleEndian); }
+
+  /// The DWARF of QEMU's debug info, read at the first call (by DwarfTypes,
+  /// not LLDB); the same error at every call when it cannot be read.
+  llvm::Expected<const DwarfTypes &> dwarf() const;
 
   /// The global \p Name of QEMU's executable (invalid when absent).
   lldb::SBValue global(const char *Name) const;
@@ -70,6 +77,12 @@ private:
   lldb::SBModule Exe;
   lldb::SBValue AddressSpaceMemory;
   bool LittleEndian = true;
+  /// dwarf()'s result, shared by the session's copies.
+  struct DwarfCache {
+    std::unique_ptr<DwarfTypes> Types;
+    std::string Error;
+  };
+  std::shared_ptr<DwarfCache> Dwarf = std::make_shared<DwarfCache>();
 };
 
 } // namespace qemudump
