@@ -144,13 +144,17 @@ TEST_F(DwarfTypesTest, WhatCannotBeLaidOutIsAnError) {
 }
 
 TEST(DwarfTypesOpenTest, CompressedSectionsAreRead) {
-  auto T = DwarfTypes::open(QEMUDUMP_DWARF_TYPES_COMPRESSED);
-  ASSERT_TRUE(succeeded(T));
-  auto Cpu = (*T)->type("Cpu", std::nullopt);
-  ASSERT_TRUE(succeeded(Cpu));
   auto Printed = printedLayout(QEMUDUMP_DWARF_TYPES_PROGRAM);
-  EXPECT_EQ(valueOf(Cpu->field("env.segs[2].base"))->Offset,
-            Printed["env.segs[2].base"].first);
+  for (const char *Path :
+       {QEMUDUMP_DWARF_TYPES_COMPRESSED, QEMUDUMP_DWARF_TYPES_ZSTD}) {
+    auto T = DwarfTypes::open(Path);
+    ASSERT_TRUE(succeeded(T)) << Path;
+    auto Cpu = (*T)->type("Cpu", std::nullopt);
+    ASSERT_TRUE(succeeded(Cpu)) << Path;
+    EXPECT_EQ(valueOf(Cpu->field("env.segs[2].base"))->Offset,
+              Printed["env.segs[2].base"].first)
+        << Path;
+  }
 }
 
 TEST(DwarfTypesOpenTest, NotAnElfFileOrNoDwarf) {
