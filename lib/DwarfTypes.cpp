@@ -244,8 +244,8 @@ Expected<TypeLayout> DwarfTypes::type(StringRef Name,
 }
 
 Expected<FieldLayout> TypeLayout::field(StringRef Path) const {
-  auto Known = Found.find(Path);
-  if (Known != Found.end())
+  auto Known = Found->find(Path);
+  if (Known != Found->end())
     return Known->second;
   auto Fail = [&](const Twine &What) {
     return createStringError(inconvertibleErrorCode(),
@@ -308,7 +308,7 @@ Expected<FieldLayout> TypeLayout::field(StringRef Path) const {
   if (!Size)
     return Fail("a member of unknown size");
   FieldLayout F{Offset, *Size};
-  Found[Path] = F;
+  (*Found)[Path] = F;
   return F;
 }
 

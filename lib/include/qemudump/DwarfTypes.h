@@ -73,7 +73,9 @@ private:
   std::string Name;
   uint64_t DieOffset; ///< Of the defining DIE, in .debug_info.
   uint64_t Size;
-  mutable llvm::StringMap<FieldLayout> Found;
+  /// The paths found so far (shared by copies).
+  std::shared_ptr<llvm::StringMap<FieldLayout>> Found =
+      std::make_shared<llvm::StringMap<FieldLayout>>();
 };
 
 class DwarfTypes {
