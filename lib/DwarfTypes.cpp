@@ -57,6 +57,19 @@ bool isDeclaration(DWARFDie D) {
   return dwarf::toUnsigned(D.find(dwarf::DW_AT_declaration), 0) != 0;
 }
 
+/// The number of elements of the array dimension \p Sub (a
+/// DW_TAG_subrange_type): DW_AT_count, or DW_AT_upper_bound + 1 (the lower
+/// bound is C's 0); std::nullopt when it has neither (a flexible array).
+std::optional<uint64_t> subrangeCount(DWARFDie Sub) {
+  if (std::optional<uint64_t> Count =
+          dwarf::toUnsigned(Sub.find(dwarf::DW_AT_count)))
+    return Count;
+  if (std::optional<uint64_t> Upper =
+          dwarf::toUnsigned(Sub.find(dwarf::DW_AT_upper_bound)))
+    return *Upper + 1;
+  return std::nullopt;
+}
+
 /// The size of type \p T in bytes, std::nullopt when the DWARF does not
 /// say (an incomplete type, or an array without bounds).
 std::optional<uint64_t> byteSize(DWARFDie T) {
@@ -75,12 +88,7 @@ std::optional<uint64_t> byteSize(DWARFDie T) {
   for (DWARFDie Sub : T.children()) {
     if (!Size || Sub.getTag() != dwarf::DW_TAG_subrange_type)
       continue;
-    std::optional<uint64_t> Count =
-        dwarf::toUnsigned(Sub.find(dwarf::DW_AT_count));
-    if (!Count)
-      if (std::optional<uint64_t> Upper =
-              dwarf::toUnsigned(Sub.find(dwarf::DW_AT_upper_bound)))
-        Count = *Upper + 1;
+    std::optional<uint64_t> Count = subrangeCount(Sub);
     if (!Count)
       return std::nullopt;
     *Size *= *Count;
@@ -273,11 +281,7 @@ Expected<FieldLayout> TypeLayout::field(StringRef Path) const {
       uint64_t Count = 0;
       for (DWARFDie Sub : T.children())
         if (Sub.getTag() == dwarf::DW_TAG_subrange_type) {
-          Count = dwarf::toUnsigned(Sub.find(dwarf::DW_AT_count), 0);
-          if (!Count)
-            Count = dwarf::toUnsigned(Sub.find(dwarf::DW_AT_upper_bound),
-                                      UINT64_MAX) +
-                    1;
+          Count = subrangeCount(Sub).value_or(0);
           break;
         }
       if (Count == 0 || Index >= Count)

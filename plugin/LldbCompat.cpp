@@ -4,6 +4,8 @@
 
 #include "LldbCompat.h"
 
+#include "FileSpecPath.h"
+
 #include "lldb/API/SBFileSpec.h"
 
 #include <dlfcn.h>
@@ -57,14 +59,7 @@ std::optional<std::string> getCoreFile(lldb::SBProcess &Process) {
   GetCoreFileFn Fn = getCoreFileFn();
   if (!Fn)
     return std::nullopt;
-  lldb::SBFileSpec Spec = Fn(&Process);
-  char Path[4096];
-  uint32_t N = Spec.IsValid() && Spec.GetFilename()
-                   ? Spec.GetPath(Path, sizeof(Path))
-                   : 0;
-  if (N > 0 && N < sizeof(Path))
-    return std::string(Path, N);
-  return std::nullopt;
+  return fileSpecPath(Fn(&Process));
 }
 
 bool haveSBProgress() { return progressApi().available(); }

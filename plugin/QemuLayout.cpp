@@ -4,6 +4,8 @@
 
 #include "QemuLayout.h"
 
+#include "FileSpecPath.h"
+
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBFileSpec.h"
 #include "lldb/API/SBModule.h"
@@ -19,13 +21,6 @@ using namespace llvm;
 namespace qemudump {
 
 namespace {
-
-std::string pathOf(lldb::SBFileSpec F) {
-  char Buf[4096];
-  if (!F.IsValid() || F.GetPath(Buf, sizeof Buf) == 0)
-    return "";
-  return Buf;
-}
 
 /// The file address of the function \p Name, std::nullopt when QEMU has no
 /// such symbol.
@@ -44,8 +39,9 @@ std::optional<uint64_t> functionAddress(const QemuSession &S,
 } // namespace
 
 std::string debugInfoFile(lldb::SBModule Exe) {
-  std::string Path = pathOf(Exe.GetSymbolFileSpec());
-  return Path.empty() ? pathOf(Exe.GetFileSpec()) : Path;
+  if (std::optional<std::string> Debug = fileSpecPath(Exe.GetSymbolFileSpec()))
+    return *Debug;
+  return fileSpecPath(Exe.GetFileSpec()).value_or("");
 }
 
 Expected<TypeLayout> qemuLayout(const QemuSession &S, StringRef TypeName,
