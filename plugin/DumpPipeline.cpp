@@ -250,9 +250,13 @@ DumpSummary DumpPipeline::summaryHeader() const {
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
   Sum.Reader = Source->reader();
-  for (const FlatRangeRow &R : Rows)
-    if (!R.whySkipped().empty() && selected(R))
-      Sum.LeftOut.push_back(R.Region + " " + R.whySkipped().str());
+  // Once per region and reason: a sparse region's discarded parts are many.
+  for (const FlatRangeRow &R : Rows) {
+    std::string What = R.Region + " " + R.whySkipped().str();
+    if (!R.whySkipped().empty() && selected(R) &&
+        !is_contained(Sum.LeftOut, What))
+      Sum.LeftOut.push_back(std::move(What));
+  }
   return Sum;
 }
 
@@ -342,6 +346,9 @@ Error DumpPipeline::probe() {
   // RAM of a backend with dump=off is not in a core (not even as zeros):
   // an error, before anything is read. (A live QEMU's is readable.)
   bool FromCore = isCoreProcess(Session->process());
+  for (const FlatRangeRow &R : Rows)
+    if (!R.Undumpable.empty() && selected(R))
+      return createStringError(inconvertibleErrorCode(), R.Undumpable);
   for (const FlatRangeRow &R : Rows)
     if (FromCore && !R.DumpOffBackend.empty() && selected(R))
       return createStringError(

@@ -55,6 +55,9 @@ Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
   if (!Memory)
     return withKnownDamage(Memory.takeError(), **Source);
   Warnings = Memory->Warnings;
+  for (const FlatRangeRow &R : Memory->Rows)
+    if (!R.Undumpable.empty())
+      Warnings.push_back(R.Undumpable);
   return table(*Memory);
 }
 

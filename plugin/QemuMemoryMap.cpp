@@ -5,11 +5,14 @@
 #include "QemuMemoryMap.h"
 
 #include "QemuLayout.h"
+#include "QemuRamDiscard.h"
 
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBType.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
@@ -40,6 +43,7 @@ struct FlatView {
 struct RamRange {
   lldb::SBValue Mr;
   uint64_t GuestStart = 0, Size = 0, OffsetInRegion = 0;
+  uint64_t RegionSize = 0; ///< MemoryRegion.size (0: not in the debug info).
 };
 
 class MemoryMapReader {
@@ -54,7 +58,12 @@ private:
   Error addFlatRange(lldb::SBValue Range);
   std::optional<RamRange> ramRange(lldb::SBValue Range);
   FlatRangeRow rowOf(const RamRange &Ram);
-  void addSkippedRow(FlatRangeRow Row, const char *Message);
+  void addSkippedRow(FlatRangeRow Row, StringRef Message);
+  Error addBlock(FlatRangeRow Row, StringRef Part);
+  Expected<std::optional<RamDiscard>> ramDiscard(const RamRange &Ram,
+                                                 const FlatRangeRow &Row);
+  Error addSparseRange(const RamRange &Ram, const FlatRangeRow &Row,
+                       const RamDiscard &Sparse);
   void checkNotRam(const RamRange &Range);
   void checkSharedRam();
   const char *skipReason(lldb::SBValue Mr);
@@ -168,6 +177,7 @@ std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
   lldb::SBValue MrSize = R.optionalMember(Ram.Mr, "size");
   if (MrSize.IsValid()) {
     uint64_t Size = R.int128As64(MrSize, "MemoryRegion.size");
+    Ram.RegionSize = Size;
     if (R.ok() &&
         (Ram.OffsetInRegion > Size || Ram.Size > Size - Ram.OffsetInRegion))
       R.fail(Failure::Corrupt, "",
@@ -301,8 +311,8 @@ FlatRangeRow MemoryMapReader::rowOf(const RamRange &Ram) {
 }
 
 /// Shows \p Row as left out ("skipped (WHY)"), as QEMU's dump leaves it.
-void MemoryMapReader::addSkippedRow(FlatRangeRow Row, const char *Message) {
-  Row.Message = Message;
+void MemoryMapReader::addSkippedRow(FlatRangeRow Row, StringRef Message) {
+  Row.Message = Message.str();
   Row.BlockCount = Out.Map.blocks().size();
   Out.Rows.push_back(std::move(Row));
 }
@@ -363,17 +373,80 @@ Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
     Row.DumpOffBackend = Row.Region;
   if (Error E = R.takeError())
     return E;
+  Expected<std::optional<RamDiscard>> Sparse = ramDiscard(*Ram, Row);
+  if (!Sparse)
+    return Sparse.takeError();
+  if (*Sparse && !(*Sparse)->Bitmap) {
+    Row.Undumpable = (*Sparse)->whyUnknown(Row.Region);
+    addSkippedRow(std::move(Row), "refused (sparse)");
+    return Error::success();
+  }
+  if (*Sparse)
+    return addSparseRange(*Ram, Row, **Sparse);
+  return addBlock(std::move(Row), "");
+}
 
-  Expected<GuestMemoryMap::AddResult> Added =
-      Out.Map.addRange(Row.GuestStart, Ram->Size, Row.HostAddr);
+/// Adds \p Row's range to the map and shows it "added" or "joined", with
+/// what it is in parentheses: \p Part ("plugged": a populated part of a
+/// sparse region) and "dump=off".
+Error MemoryMapReader::addBlock(FlatRangeRow Row, StringRef Part) {
+  Expected<GuestMemoryMap::AddResult> Added = Out.Map.addRange(
+      Row.GuestStart, Row.GuestEnd - Row.GuestStart, Row.HostAddr);
   if (!Added)
     return corruptError(toString(Added.takeError()));
   Row.Message =
       *Added == GuestMemoryMap::AddResult::Joined ? "joined" : "added";
+  SmallVector<StringRef, 2> What;
+  if (!Part.empty())
+    What.push_back(Part);
   if (!Row.DumpOffBackend.empty())
-    Row.Message += " (dump=off)";
+    What.push_back("dump=off");
+  if (!What.empty())
+    Row.Message += " (" + join(What, ", ") + ")";
   Row.BlockCount = Out.Map.blocks().size();
   Out.Rows.push_back(std::move(Row));
+  return Error::success();
+}
+
+/// The RamDiscardManager of the range's region (MemoryRegion.rdm, QEMU 6.2
+/// and later), when it has one: the region is sparse.
+Expected<std::optional<RamDiscard>>
+MemoryMapReader::ramDiscard(const RamRange &Ram, const FlatRangeRow &Row) {
+  lldb::SBValue RdmPtr = R.optionalMember(Ram.Mr, "rdm");
+  if (!RdmPtr.IsValid())
+    return std::nullopt; // before 6.2: QEMU's dump writes every region whole
+  uint64_t Rdm = R.u64(RdmPtr, "MemoryRegion.rdm");
+  if (Error E = R.takeError())
+    return std::move(E);
+  if (Rdm == 0)
+    return std::nullopt;
+  Expected<RamDiscard> Sparse =
+      readRamDiscard(S, Rdm, Row.Region, Ram.RegionSize);
+  if (!Sparse)
+    return Sparse.takeError();
+  return std::optional<RamDiscard>(std::move(*Sparse));
+}
+
+/// A sparse region's range, part by part as its manager says: the populated
+/// parts added as QEMU's dump adds them, the others shown as skipped.
+Error MemoryMapReader::addSparseRange(const RamRange &Ram,
+                                      const FlatRangeRow &Row,
+                                      const RamDiscard &Sparse) {
+  for (const RegionPart &P :
+       Sparse.Bitmap->parts(Ram.OffsetInRegion, Ram.Size)) {
+    FlatRangeRow PartRow = Row;
+    uint64_t Delta = P.Offset - Ram.OffsetInRegion;
+    PartRow.GuestStart += Delta;
+    PartRow.GuestEnd = PartRow.GuestStart + P.Size;
+    PartRow.HostAddr += Delta;
+    if (!P.Populated) {
+      addSkippedRow(std::move(PartRow),
+                    formatv("skipped ({0})", Sparse.DiscardedWord).str());
+      continue;
+    }
+    if (Error E = addBlock(std::move(PartRow), Sparse.PopulatedWord))
+      return E;
+  }
   return Error::success();
 }
 
@@ -407,7 +480,7 @@ Expected<GuestMemory> MemoryMapReader::read() {
 void MemoryMapReader::checkSharedRam() {
   std::vector<const FlatRangeRow *> Ram;
   for (const FlatRangeRow &Row : Out.Rows)
-    if (Row.Writable && Row.whySkipped().empty())
+    if (Row.Writable && Row.whySkipped().empty() && Row.Undumpable.empty())
       Ram.push_back(&Row);
   llvm::sort(Ram, [](const FlatRangeRow *A, const FlatRangeRow *B) {
     return A->HostAddr < B->HostAddr;

@@ -7,6 +7,8 @@
 // own dump keeps (system/memory_mapping.c): RAM, ROM included, but not RAM
 // devices nor non-volatile memory; each range's host address is its
 // RAMBlock's host pointer plus its offset in the region (aliases followed).
+// Of a sparse region (one with a RamDiscardManager: virtio-mem), only the
+// populated parts, as QEMU 6.2 and later dump it (QemuRamDiscard).
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,15 +31,21 @@ struct FlatRangeRow {
   uint64_t GuestStart = 0;
   uint64_t GuestEnd = 0;
   uint64_t HostAddr = 0;
-  std::string Region;    ///< The MemoryRegion's name.
-  std::string Message;   ///< "added", "joined", or why it is skipped.
+  std::string Region; ///< The MemoryRegion's name.
+  /// "added", "joined" (with what the part is: "added (plugged)"), or why
+  /// it is skipped: "skipped (ram_device)", "skipped (unplugged)".
+  std::string Message;
   size_t BlockCount = 0; ///< Blocks in the map after this range.
   bool Writable = false; ///< RAM, not ROM (MemoryRegion.readonly clear).
   /// The id of the memory backend the range's RAM is (its region's name),
-  /// when QEMU ran that backend with dump=off: QEMU left its RAM out of its core
-  /// (MADV_DONTDUMP), and the kernel wrote its segment without bytes, which
-  /// are not zeros. "" otherwise.
+  /// when QEMU ran that backend with dump=off: QEMU left its RAM out of its
+  /// core (MADV_DONTDUMP), and the kernel wrote its segment without bytes,
+  /// which are not zeros. "" otherwise.
   std::string DumpOffBackend;
+  /// Why the range cannot be dumped as QEMU's dump would (a sparse region
+  /// whose RamDiscardManager is of a kind qemudump does not know): a dump
+  /// that includes it fails with this. "" otherwise.
+  std::string Undumpable;
 
   /// Why QEMU's dump leaves the range out ("(ram_device)"); "" when it is
   /// dumped.
