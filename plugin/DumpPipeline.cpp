@@ -339,6 +339,40 @@ static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
   return "?";
 }
 
+/// Guest RAM that the core lacks because the kernel's coredump_filter left
+/// its shared mapping out: which mapping, and the filter bit that keeps it.
+static Error sharedMappingLeftOut(ArrayRef<FlatRangeRow> Rows,
+                                  const MemoryFault::GuestContext &C) {
+  // QEMU's RAM in base pages is at most 64 KiB a page (arm64, ppc64); a
+  // hugetlbfs page is 1 MiB (s390x) or larger.
+  constexpr uint64_t MaxBasePage = 64 * 1024;
+  auto Row = find_if(Rows, [&](const FlatRangeRow &R) {
+    return R.GuestStart <= C.Start && C.Start < R.GuestEnd;
+  });
+  std::string Region = Row == Rows.end() ? "?" : Row->Region;
+  bool Huge = Row != Rows.end() && Row->PageSize > MaxBasePage;
+  return createStringError(
+      inconvertibleErrorCode(),
+      formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x}), QEMU "
+              "address {3:x}) is a shared mapping of {4}, which the kernel's "
+              "coredump_filter (0x33 by default) leaves out of cores: the "
+              "core holds none of its bytes (they are not zeros) and the "
+              "guest cannot be dumped from it. For the next core, set bit "
+              "{5} ({6:x2}, {7}) of QEMU's coredump_filter before it crashes "
+              "(echo {8:x} > /proc/QEMU_PID/coredump_filter, or the host's "
+              "kernel command line coredump_filter={8:x}), or use QEMU's own "
+              "dump-guest-memory (virsh dump --memory-only) while the guest "
+              "is alive; --begin/--length dumps the rest of guest RAM",
+              Region, C.Start, C.End, C.HostAddr,
+              Huge ? "hugetlbfs pages (memory-backend-file on hugetlbfs or "
+                     "memory-backend-memfd with hugetlb=on, and share=on)"
+                   : "a file (memory-backend-file with share=on)",
+              Huge ? 6 : 3, Huge ? 0x40 : 0x08,
+              Huge ? "hugetlb shared" : "file-backed shared",
+              0x33 | (Huge ? 0x40 : 0x08))
+          .str());
+}
+
 /// Every block's first and last byte readable. With dump-guest-core on, a
 /// block that no mapping of the core holds is a corrupt RAMBlock.host, not
 /// the dump-guest-core=off a core source would guess.
@@ -369,6 +403,8 @@ Error DumpPipeline::probe() {
     return E;
   return handleErrors(
       std::move(E), [&](std::unique_ptr<MemoryFault> F) -> Error {
+        if (F->kind() == MemoryFault::FileBacked && F->guestContext())
+          return sharedMappingLeftOut(Rows, *F->guestContext());
         if (F->kind() != MemoryFault::NotMapped || !F->guestContext())
           return Error(std::move(F));
         const MemoryFault::GuestContext &C = *F->guestContext();

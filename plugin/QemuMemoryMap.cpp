@@ -68,7 +68,7 @@ private:
   void checkSharedRam();
   const char *skipReason(lldb::SBValue Mr);
   bool isDumpOffBackend(lldb::SBValue Mr);
-  uint64_t hostAddress(const RamRange &Ram, const FlatRangeRow &Row);
+  uint64_t hostAddress(const RamRange &Ram, FlatRangeRow &Row);
   /// address_space_memory.current_map, read at its DWARF offset: LLDB 19
   /// reports a member of AddressSpace's QemuMutex when it lays the type out.
   uint64_t currentMap();
@@ -235,11 +235,10 @@ const char *MemoryMapReader::skipReason(lldb::SBValue Mr) {
 }
 
 /// QEMU's address of the range's first byte: its RAMBlock's host pointer
-/// plus its offset in the region. Flat ranges are rendered with aliases
-/// resolved, but `alias` (+ alias_offset) is followed all the same, as
-/// QEMU's memory_region_get_ram_ptr does.
-uint64_t MemoryMapReader::hostAddress(const RamRange &Ram,
-                                      const FlatRangeRow &Row) {
+/// plus its offset in the region (and, into \p Row, the block's page size).
+/// Flat ranges are rendered with aliases resolved, but `alias` (+ alias_offset)
+/// is followed all the same, as QEMU's memory_region_get_ram_ptr does.
+uint64_t MemoryMapReader::hostAddress(const RamRange &Ram, FlatRangeRow &Row) {
   uint64_t HostOffset = Ram.OffsetInRegion;
   lldb::SBValue Region = Ram.Mr;
   for (unsigned Depth = 0; R.ok(); ++Depth) {
@@ -270,6 +269,9 @@ uint64_t MemoryMapReader::hostAddress(const RamRange &Ram,
   lldb::SBValue Block =
       R.deref(BlockPtr, formatv("RAMBlock at {0:x}", BlockAddr));
   uint64_t Host = R.u64(R.member(Block, "host", "RAMBlock"), "RAMBlock.host");
+  lldb::SBValue PageSize = R.optionalMember(Block, "page_size");
+  if (PageSize.IsValid())
+    Row.PageSize = R.u64(PageSize, "RAMBlock.page_size");
   if (R.ok() && Host == 0)
     R.fail(Failure::Corrupt, "",
            formatv("the RAMBlock of region '{0}' (guest-physical {1:x}) has a "

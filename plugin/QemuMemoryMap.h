@@ -46,6 +46,9 @@ struct FlatRangeRow {
   /// whose RamDiscardManager is of a kind qemudump does not know): a dump
   /// that includes it fails with this. "" otherwise.
   std::string Undumpable;
+  /// The page size of the range's RAM (RAMBlock.page_size: larger than the
+  /// host's base page for hugetlbfs); 0 when this QEMU does not say.
+  uint64_t PageSize = 0;
 
   /// Why QEMU's dump leaves the range out ("(ram_device)"); "" when it is
   /// dumped.

@@ -87,7 +87,9 @@ for version in ["7.2", "10.0"]:
     config.substitutions.append((f"%cores-{version}", cores))
     qemu = ""
     for scenario in ["blobs", "highmem", "linux", "linux-nodevice", "nodump",
-                     "nodump-backend", "virtio-mem", "linux-virtio-mem"]:
+                     "nodump-backend", "virtio-mem", "linux-virtio-mem",
+                     "shared-file", "shared-file-kept", "shared-hugetlb",
+                     "shared-hugetlb-kept"]:
         d = os.path.join(cores, scenario)
         try:
             with open(os.path.join(d, "scenario.json")) as f:
