@@ -297,9 +297,10 @@ Error CoreFileMemory::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
           Path, HostAddr + InFile, N - InFile,
           formatv("does not hold QEMU's memory at {0:x}: it is a file-backed "
                   "mapping that the kernel's coredump filter left out (e.g. "
-                  "memory-backend-file with share=on); set "
-                  "/proc/PID/coredump_filter to include shared file mappings "
-                  "(0x3f) before taking the core",
+                  "memory-backend-file with share=on); add to QEMU's "
+                  "/proc/PID/coredump_filter the bit of shared file "
+                  "mappings (3, 0x08: 0x3b), or of shared hugetlb pages "
+                  "(6, 0x40: 0x73), before the next crash",
                   HostAddr + InFile),
           MemoryFault::FileBacked);
     // Anonymous pages the kernel left out of the core were never written:
