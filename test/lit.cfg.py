@@ -82,7 +82,7 @@ else:
 cache = os.environ.get("QEMUDUMP_CACHE") or os.path.join(
     os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
     "qemudump")
-for version in ["7.2", "10.0"]:
+for version in ["7.2", "10.0", "10.2"]:
     cores = os.path.join(cache, "cores", version)
     config.substitutions.append((f"%cores-{version}", cores))
     qemu = ""
