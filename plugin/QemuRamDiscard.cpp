@@ -5,6 +5,7 @@
 #include "QemuRamDiscard.h"
 
 #include "QemuLayout.h"
+#include "QemuObject.h"
 
 #include "lldb/API/SBError.h"
 
@@ -66,30 +67,12 @@ Error RamDiscardReader::fail(const Twine &Why) const {
                           .str());
 }
 
-/// Object.class->type->name, as object_get_typename() reads it.
+/// The manager's QOM type: which structure it is.
 Expected<std::string> RamDiscardReader::qomType() {
-  uint64_t Addr = Rdm;
-  for (auto [Type, Field] :
-       {std::pair{"Object", "class"}, std::pair{"ObjectClass", "type"},
-        std::pair{"TypeImpl", "name"}}) {
-    Expected<TypeLayout> L = qemuLayout(S, Type, "object_get_typename");
-    if (!L)
-      return L.takeError();
-    FieldReader F(S.process(), *L, Addr);
-    Addr = F.u64(Field);
-    if (!F.ok())
-      return fail("its QOM type cannot be read: " + *F.failure());
-    if (Addr == 0)
-      return fail(
-          formatv("its QOM type cannot be read: {0}.{1} is NULL", Type, Field));
-  }
-  char Name[128] = {};
-  lldb::SBError E;
-  lldb::SBProcess P = S.process();
-  size_t N = P.ReadCStringFromMemory(Addr, Name, sizeof(Name), E);
-  if (E.Fail() || N == 0)
-    return fail(formatv("its QOM type name at {0:x} cannot be read", Addr));
-  return std::string(Name, N);
+  Expected<std::string> Name = qomTypeName(S, Rdm);
+  if (!Name)
+    return fail("its QOM type cannot be read: " + toString(Name.takeError()));
+  return Name;
 }
 
 /// The block size of a RamBlockAttributes' bitmap: QEMU's host page size

@@ -4,6 +4,8 @@
 
 #include "QemuVmcoreInfo.h"
 
+#include "QemuObject.h"
+
 #include "qemudump/Notes.h"
 
 #include "lldb/API/SBBlock.h"
@@ -38,23 +40,6 @@ lldb::SBValue vmcoreInfoState(const QemuSession &S) {
       return State;
   }
   return {};
-}
-
-/// The QOM type name of the object \p Obj points at (Object.class->type->
-/// name), "" when it cannot be read, none when this QEMU's debug info does
-/// not describe it (then nothing is checked).
-std::optional<std::string> qomTypeName(const QemuSession &S,
-                                       lldb::SBValue Obj) {
-  ValueReader R = S.reader();
-  lldb::SBValue Class = R.optionalMember(Obj, "class");
-  if (!Class.IsValid())
-    return std::nullopt;
-  lldb::SBValue Type = R.optionalMember(R.deref(Class, "Object.class"), "type");
-  lldb::SBValue Name =
-      R.optionalMember(R.deref(Type, "ObjectClass.type"), "name");
-  if (!R.ok() || !Name.IsValid())
-    return std::string();
-  return S.cString(Name);
 }
 
 /// FWCfgVMCoreInfo: little-endian whatever the host.
@@ -102,18 +87,19 @@ findVmcoreInfo(const QemuSession &S, std::vector<std::string> &Warnings) {
   if (Ptr == 0)
     return std::nullopt; // QEMU ran without -device vmcoreinfo.
   // A pointer that does not lead to a vmcoreinfo device: a damaged core.
-  if (std::optional<std::string> Type =
-          qomTypeName(S, State.Dereference()
-                             .GetChildMemberWithName("parent_obj")
-                             .GetChildMemberWithName("parent_obj"));
-      Type && *Type != "vmcoreinfo") {
+  lldb::SBValue Obj = State.Dereference()
+                          .GetChildMemberWithName("parent_obj")
+                          .GetChildMemberWithName("parent_obj");
+  Expected<std::string> Type = qomTypeName(S, Obj.GetLoadAddress());
+  if (!Type || *Type != "vmcoreinfo") {
     Warnings.push_back(
         formatv("QEMU's vmcoreinfo_state at {0:x} does not point at a "
                 "vmcoreinfo device ({1}): the core is damaged there; no "
                 "VMCOREINFO note from the device",
                 Ptr,
-                Type->empty() ? "its QOM type cannot be read"
-                              : "it is a '" + *Type + "'")
+                Type ? "it is a '" + *Type + "'"
+                     : "its QOM type cannot be read: " +
+                           toString(Type.takeError()))
             .str());
     return std::nullopt;
   }

@@ -198,6 +198,50 @@ static void vmcoreinfo_realize(DeviceState *dev) {
   vmcoreinfo_state = (VMCoreInfoState *)dev;
 }
 
+/* An object of QOM type \p type_name, as object_new() lays out its header. */
+static void qom_init(Object *obj, const char *type_name) {
+  TypeImpl *type = calloc(1, sizeof(*type));
+  type->name = strdup(type_name); /* heap, as QEMU's g_strdup */
+  obj->class = calloc(1, sizeof(ObjectClass));
+  obj->class->type = type;
+}
+
+const char *object_get_typename(const Object *obj) {
+  return obj->class->type->name;
+}
+
+/* The manager of a sparse region of \p size bytes: sparse=virtio-mem (1 MiB
+ * blocks, blocks 0 and 2 of 4 plugged), sparse=rba (4 KiB pages, pages
+ * 0-15 and 100-355 of 1024 shared) or sparse=NAME (an unknown type). */
+static struct RamDiscardManager *discard_manager(RAMBlock *block,
+                                                 const char *kind) {
+  if (!strcmp(kind, "virtio-mem")) {
+    VirtIOMEM *vm = calloc(1, sizeof(*vm));
+    qom_init(&vm->parent_obj, "virtio-mem");
+    vm->block_size = 0x100000;
+    vm->bitmap_size = block->used_length / vm->block_size;
+    vm->bitmap = calloc(1, sizeof(unsigned long));
+    vm->bitmap[0] = 0x5; /* blocks 0 and 2 */
+    vm->size = 2 * vm->block_size;
+    vm->requested_size = vm->size;
+    return (struct RamDiscardManager *)vm;
+  }
+  if (!strcmp(kind, "rba")) {
+    RamBlockAttributes *attr = calloc(1, sizeof(*attr));
+    qom_init(&attr->parent, "ram-block-attributes");
+    attr->ram_block = block;
+    attr->bitmap_size = block->used_length / 4096;
+    attr->bitmap = calloc(attr->bitmap_size / 64, sizeof(unsigned long));
+    for (unsigned bit = 0; bit < attr->bitmap_size; ++bit)
+      if (bit < 16 || (bit >= 100 && bit < 356))
+        attr->bitmap[bit / 64] |= 1UL << (bit % 64);
+    return (struct RamDiscardManager *)attr;
+  }
+  Object *other = calloc(1, 256);
+  qom_init(other, kind);
+  return (struct RamDiscardManager *)other;
+}
+
 int main(int argc, char **argv) {
   const char *vmci = arg(argc, argv, "vmcoreinfo", "present");
   const char *dontdump = arg(argc, argv, "dontdump", "none");
@@ -238,7 +282,7 @@ int main(int argc, char **argv) {
       {nv, 0, 0x180000000, 0x100000},
   };
   unsigned nr = sizeof(ranges) / sizeof(ranges[0]);
-  struct TestRange all[sizeof(ranges) / sizeof(ranges[0]) + 1];
+  struct TestRange all[sizeof(ranges) / sizeof(ranges[0]) + 2];
   memcpy(all, ranges, sizeof(ranges));
   uint64_t big = strtoull(arg(argc, argv, "bigram", "0"), NULL, 0) << 20;
   if (big) {
@@ -246,6 +290,17 @@ int main(int argc, char **argv) {
     all[nr].offset_in_region = 0;
     all[nr].start = 0x200000000ULL;
     all[nr].size = big;
+    ++nr;
+  }
+  const char *sparse = arg(argc, argv, "sparse", "none");
+  if (strcmp(sparse, "none") != 0) {
+    RAMBlock *block = ram_block("sparse0", 0x400000);
+    all[nr].mr = region("sparse0", true, block);
+    all[nr].mr->size = int128_make64(0x400000);
+    all[nr].mr->rdm = discard_manager(block, sparse);
+    all[nr].offset_in_region = 0;
+    all[nr].start = 0x300000000ULL;
+    all[nr].size = 0x400000;
     ++nr;
   }
 
@@ -260,6 +315,7 @@ int main(int argc, char **argv) {
 
   /* The guest's VMCOREINFO note, at guest-physical 0x7000 in pc.ram. */
   DeviceState *dev = calloc(1, sizeof(VMCoreInfoState));
+  qom_init(&dev->parent_obj, "vmcoreinfo");
   VMCoreInfoState *s = (VMCoreInfoState *)dev;
   uint8_t *note = ram->host + 0x7000;
   s->has_vmcoreinfo = true;

@@ -33,8 +33,20 @@ struct rcu_head {
   void (*func)(struct rcu_head *head);
 };
 
+/* QOM: an object's type name is Object.class->type->name (qom/object.c). */
+typedef struct TypeImpl {
+  const char *name;
+  struct TypeImpl *parent_type;
+  void *class;
+} TypeImpl;
+
+typedef struct ObjectClass {
+  TypeImpl *type;
+  void *interfaces;
+} ObjectClass;
+
 typedef struct Object {
-  void *class_;
+  ObjectClass *class;
   void (*free)(void *obj);
   void *properties;
   uint32_t ref;
@@ -87,7 +99,35 @@ struct MemoryRegion {
   int32_t priority;
   const char *name;
   unsigned ioeventfd_nb;
+  /* QEMU 6.2 and later: a sparse region's RamDiscardManager (an interface:
+   * the object is a VirtIOMEM or, since 10.1, a RamBlockAttributes). */
+  struct RamDiscardManager *rdm;
 };
+
+/* hw/virtio/virtio-mem.h: what the plugin reads of the device. */
+typedef struct VirtIOMEM {
+  Object parent_obj;
+  char virtio_device[64]; /* the rest of VirtIODevice */
+  void *memdev;
+  uint64_t addr;
+  uint64_t size; /* plugged */
+  uint64_t requested_size;
+  uint64_t block_size;
+  uint32_t node;
+  uint32_t bitmap_size;
+  unsigned long *bitmap;
+} VirtIOMEM;
+
+/* system/ram-block-attributes.c (10.1): guest_memfd pages shared (set). */
+typedef struct RamBlockAttributes {
+  Object parent;
+  RAMBlock *ram_block;
+  unsigned bitmap_size;
+  unsigned long *bitmap;
+  struct {
+    void *lh_first;
+  } rdl_list;
+} RamBlockAttributes;
 
 typedef struct AddrRange {
   Int128 start;
