@@ -331,12 +331,19 @@ Expected<DumpSummary> DumpPipeline::write() {
   return Sum;
 }
 
-/// The region whose range starts at guest-physical \p GuestStart.
-static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
+/// The row whose range holds guest-physical \p GuestStart, if any.
+static const FlatRangeRow *rowAt(ArrayRef<FlatRangeRow> Rows,
+                                 uint64_t GuestStart) {
   for (const FlatRangeRow &R : Rows)
     if (R.GuestStart <= GuestStart && GuestStart < R.GuestEnd)
-      return R.Region;
-  return "?";
+      return &R;
+  return nullptr;
+}
+
+/// The region whose range holds guest-physical \p GuestStart.
+static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
+  const FlatRangeRow *R = rowAt(Rows, GuestStart);
+  return R ? R->Region : "?";
 }
 
 /// Guest RAM that the core lacks because the kernel's coredump_filter left
@@ -346,11 +353,9 @@ static Error sharedMappingLeftOut(ArrayRef<FlatRangeRow> Rows,
   // QEMU's RAM in base pages is at most 64 KiB a page (arm64, ppc64); a
   // hugetlbfs page is 1 MiB (s390x) or larger.
   constexpr uint64_t MaxBasePage = 64 * 1024;
-  auto Row = find_if(Rows, [&](const FlatRangeRow &R) {
-    return R.GuestStart <= C.Start && C.Start < R.GuestEnd;
-  });
-  std::string Region = Row == Rows.end() ? "?" : Row->Region;
-  bool Huge = Row != Rows.end() && Row->PageSize > MaxBasePage;
+  const FlatRangeRow *Row = rowAt(Rows, C.Start);
+  std::string Region = Row ? Row->Region : "?";
+  bool Huge = Row && Row->PageSize > MaxBasePage;
   return createStringError(
       inconvertibleErrorCode(),
       formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x}), QEMU "

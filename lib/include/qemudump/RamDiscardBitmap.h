@@ -41,8 +41,6 @@ public:
   static llvm::Expected<RamDiscardBitmap>
   create(uint64_t BlockSize, uint64_t NumBits, std::vector<uint64_t> Words);
 
-  uint64_t blockSize() const { return BlockSize; }
-  uint64_t numBits() const { return NumBits; }
   bool test(uint64_t Bit) const {
     return Bit < NumBits && (Words[Bit / 64] >> (Bit % 64)) & 1;
   }
@@ -58,7 +56,7 @@ public:
 
 private:
   RamDiscardBitmap() = default;
-  /// The first bit at or after \p From whose value is \p Set; numBits() when
+  /// The first bit at or after \p From whose value is \p Set; NumBits when
   /// there is none.
   uint64_t next(uint64_t From, bool Set) const;
 
