@@ -5,6 +5,7 @@
 #include "qemudump/VmcoreInfoScanner.h"
 
 #include "qemudump/GuestKernelInfo.h"
+#include "qemudump/MappedFileRange.h"
 #include "qemudump/Notes.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -53,18 +54,27 @@ Error VmcoreInfoScanner::read(uint64_t HostAddr, MutableArrayRef<uint8_t> Buf) {
 Error VmcoreInfoScanner::tookFileRun(uint64_t HostAddr, const FileRun &Run) {
   if (Error E = Inner.tookFileRun(HostAddr, Run))
     return E;
-  // The writer shared the run without reading it; the scan reads it (and
-  // writes nothing). Read, not mapped: a mapping would turn a read error
-  // or a core cut while the dump runs into SIGBUS, which kills LLDB. (Of a
-  // warm 768 MiB run: ~100 ms; mapped, ~70 ms of page faults and munmap;
-  // a pread of each page's header alone, 2.7 times slower.)
-  std::vector<uint8_t> Buf(std::min<uint64_t>(Run.Length, 4 << 20));
+  // The writer shared the run without reading it; the scan looks at it in
+  // place, a slice at a time (of a warm 768 MiB run on XFS: ~35 ms mapped,
+  // ~110 ms read into a buffer, ~300 ms with a pread of each page's
+  // header). A slice that cannot be mapped, or faults, is read instead:
+  // read() then fails with the byte and the cause, never a SIGBUS.
+  constexpr uint64_t Slice = 64 << 20;
+  std::vector<uint8_t> Buf;
   for (uint64_t Pos = 0; Pos < Run.Length;) {
-    MutableArrayRef<uint8_t> Chunk(
-        Buf.data(), std::min<uint64_t>(Buf.size(), Run.Length - Pos));
-    if (Error E = read(HostAddr + Pos, Chunk))
-      return E;
-    Pos += Chunk.size();
+    uint64_t N = std::min(Slice, Run.Length - Pos);
+    if (!lookAtMapped(Run.FD, Run.Offset + Pos, N,
+                      [&](ArrayRef<uint8_t> D) { scan(HostAddr + Pos, D); })) {
+      Buf.resize(std::min<uint64_t>(N, 4 << 20));
+      for (uint64_t Done = 0; Done < N;) {
+        MutableArrayRef<uint8_t> Chunk(
+            Buf.data(), std::min<uint64_t>(Buf.size(), N - Done));
+        if (Error E = read(HostAddr + Pos + Done, Chunk))
+          return E;
+        Done += Chunk.size();
+      }
+    }
+    Pos += N;
   }
   return Error::success();
 }

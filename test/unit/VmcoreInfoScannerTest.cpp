@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 
 #include <cstring>
+#include <unistd.h>
 
 using namespace llvm;
 using namespace qemudump;
@@ -102,6 +103,33 @@ TEST(VmcoreInfoScannerTest, ARunTheWriterSharedIsStillScanned) {
   std::optional<VmcoreInfoScanner::Found> F = S.find(G.Map, Warnings);
   ASSERT_TRUE(F.has_value()) << (Warnings.empty() ? "" : Warnings[0]);
   EXPECT_EQ(F->Note, Note);
+}
+
+TEST(VmcoreInfoScannerTest, ASharedRunIsLookedAtInTheFile) {
+  Guest G;
+  G.plant(0x3f5d000, vmcoreInfo("6.1.0-56-amd64"));
+  // The core: one page of headers, then guest RAM. The scan finds the note
+  // in the file (not through the source, which holds another note).
+  SmallString<128> Path;
+  int FD = -1;
+  ASSERT_FALSE(sys::fs::createTemporaryFile("scanner", "core", FD, Path));
+  std::vector<uint8_t> Core(0x1000);
+  Core.insert(Core.end(), G.Ram().begin(), G.Ram().end());
+  ASSERT_EQ(::write(FD, Core.data(), Core.size()), ssize_t(Core.size()));
+  G.plant(0x2000000, vmcoreInfo("6.1.0-56-amd64"));
+  VmcoreInfoScanner S(G.M, x86_64());
+  EXPECT_TRUE(succeeded(S.tookFileRun(Host, {FD, 0x1000, RamSize})));
+  EXPECT_EQ(S.candidates(), std::vector<uint64_t>{Host + 0x3f5d000});
+
+  // The core cut short after the first 32 MiB of RAM: the slice past the cut
+  // faults, and is read through the source instead (no SIGBUS).
+  ASSERT_EQ(::ftruncate(FD, 0x1000 + (32 << 20)), 0);
+  VmcoreInfoScanner T(G.M, x86_64());
+  EXPECT_TRUE(succeeded(T.tookFileRun(Host, {FD, 0x1000, RamSize})));
+  EXPECT_EQ(T.candidates(),
+            (std::vector<uint64_t>{Host + 0x2000000, Host + 0x3f5d000}));
+  ::close(FD);
+  sys::fs::remove(Path);
 }
 
 TEST(VmcoreInfoScannerTest, AnUnreadableSharedRunIsAnError) {

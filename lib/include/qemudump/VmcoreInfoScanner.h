@@ -14,7 +14,8 @@
 // The scanner is the MemorySource a writer copies guest memory through: it
 // looks at the start of every page it passes on (the copy reads guest RAM
 // once, the scan adds no read; a run the writer shares with the core
-// without reading it, the scan reads), and find()
+// without reading it, the scan looks at in place, MappedFileRange.h), and
+// find()
 // then proves each candidate: its PAGESIZE is the guest's, and its
 // SYMBOL(init_uts_ns), translated with its own phys_base or kimage_voffset,
 // points at a utsname whose release is its OSRELEASE.
@@ -52,7 +53,8 @@ public:
   std::optional<FileRun> fileRun(uint64_t HostAddr, uint64_t MaxLen) override {
     return Inner.fileRun(HostAddr, MaxLen);
   }
-  /// Reads and scans a run the writer shared without reading it.
+  /// Scans a run the writer shared without reading it: mapped, or read
+  /// where the mapping cannot be had or faults.
   llvm::Error tookFileRun(uint64_t HostAddr, const FileRun &Run) override;
   std::optional<std::string> knownDamage() const override {
     return Inner.knownDamage();
