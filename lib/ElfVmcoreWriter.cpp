@@ -4,6 +4,7 @@
 
 #include "qemudump/ElfVmcoreWriter.h"
 
+#include "qemudump/BackgroundWriter.h"
 #include "qemudump/MemoryFault.h"
 #include "qemudump/NoteSegment.h"
 
@@ -57,7 +58,7 @@ private:
   /// Appends the memory of \p B at \p Pos by sharing the source file's
   /// blocks where the output's file system can; how many bytes, 0 if none.
   Expected<uint64_t> share(const MemoryBlock &B, uint64_t Pos);
-  Error copyBlock(const MemoryBlock &B, std::vector<uint8_t> &Buffer,
+  Error copyBlock(const MemoryBlock &B, BackgroundWriter &Writer,
                   uint64_t &Done, uint64_t Total);
 
   template <class T> static void append(std::vector<uint8_t> &Out, const T &V) {
@@ -169,12 +170,12 @@ Expected<uint64_t> ElfVmcoreWriter<ELFT>::share(const MemoryBlock &B,
 
 template <class ELFT>
 Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
-                                       std::vector<uint8_t> &Buffer,
-                                       uint64_t &Done, uint64_t Total) {
+                                       BackgroundWriter &Writer, uint64_t &Done,
+                                       uint64_t Total) {
   for (uint64_t Pos = 0; Pos < B.size();) {
     // A run of zeros is skipped whole (a 1 TiB guest that used little is
     // a few holes); stored memory is shared with its file where it can be,
-    // else read and written a buffer at a time.
+    // else read here and written on the writer's thread a buffer at a time.
     uint64_t Left = B.size() - Pos;
     MemorySource::Extent E = Memory.extent(B.HostAddr + Pos, Left);
     uint64_t N = 0;
@@ -189,17 +190,19 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
       N = *Shared;
     }
     if (N == 0) {
+      Expected<MutableArrayRef<uint8_t>> Buffer = Writer.buffer();
+      if (!Buffer)
+        return Buffer.takeError();
       N = std::clamp<uint64_t>(E.Length, 1,
-                               std::min<uint64_t>(Buffer.size(), Left));
-      MutableArrayRef<uint8_t> Chunk(Buffer.data(), N);
-      if (Error Err = Memory.read(B.HostAddr + Pos, Chunk))
+                               std::min<uint64_t>(Buffer->size(), Left));
+      if (Error Err = Memory.read(B.HostAddr + Pos, Buffer->take_front(N)))
         return MemoryFault::addGuestContext(std::move(Err),
                                             {B.GuestStart + Pos,
                                              B.GuestStart + Pos + N,
                                              B.HostAddr + Pos, false},
                                             N);
-      if (Error Err = Out.writeSparse(Chunk))
-        return Err;
+      Writer.submit(Out.offset(), N);
+      Out.skip(N);
     }
     Pos += N;
     Done += N;
@@ -242,11 +245,13 @@ template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
   // headers and notes at the start of the file.
   uint64_t Total = Map.totalBytes();
   Out.skip(L->DataOffset - Out.offset());
-  std::vector<uint8_t> Buffer(std::min<uint64_t>(CopyChunkSize, Total));
+  BackgroundWriter Writer(Out, std::clamp<uint64_t>(Total, 1, CopyChunkSize));
   uint64_t Done = 0;
   for (const MemoryBlock &B : Map.blocks())
-    if (Error Err = copyBlock(B, Buffer, Done, Total))
+    if (Error Err = copyBlock(B, Writer, Done, Total))
       return std::move(Err);
+  if (Error Err = Writer.finish())
+    return std::move(Err);
   Expected<const NoteSegment &> Finished = Notes.finish();
   if (!Finished)
     return Finished.takeError();

@@ -144,7 +144,7 @@ OutputFile::OutputFile(OutputFile &&Other)
 
 OutputFile::~OutputFile() { discard(); }
 
-Error OutputFile::ioError(const char *What, int Errno) const {
+Error OutputFile::ioError(const char *What, int Errno, uint64_t Pos) const {
   std::string Hint;
   if (Errno == ENOSPC || Errno == EDQUOT)
     Hint = "; free some space or write elsewhere";
@@ -156,19 +156,19 @@ Error OutputFile::ioError(const char *What, int Errno) const {
   StringRef Name =
       TempPath.empty() ? StringRef(FinalPath) : StringRef(TempPath);
   return fileError(formatv("cannot {0} '{1}' at offset {2}: {3}{4}", What, Name,
-                           Offset, std::strerror(Errno), Hint));
+                           Pos, std::strerror(Errno), Hint));
 }
 
-Error OutputFile::pwriteAll(ArrayRef<uint8_t> Data, uint64_t Pos) {
+Error OutputFile::pwriteAll(ArrayRef<uint8_t> Data, uint64_t Pos) const {
   while (!Data.empty()) {
     ssize_t N = withoutSigxfsz([&] {
       return sys::RetryAfterSignal(-1, ::pwrite, FD, Data.data(), Data.size(),
                                    Pos);
     });
     if (N < 0)
-      return ioError("write", errno);
+      return ioError("write", errno, Pos);
     if (N == 0)
-      return ioError("write", EIO);
+      return ioError("write", EIO, Pos);
     Data = Data.drop_front(N);
     Pos += N;
   }
@@ -200,7 +200,8 @@ static bool isZero(const uint8_t *P, size_t N) {
   return N <= 16 || std::memcmp(P, P + 16, N - 16) == 0;
 }
 
-Error OutputFile::writeSparse(ArrayRef<uint8_t> Data, size_t Block) {
+Error OutputFile::writeSparseAt(uint64_t Pos, ArrayRef<uint8_t> Data,
+                                size_t Block) const {
   while (!Data.empty()) {
     // A run of non-zero blocks is written in one go; a zero block is skipped.
     size_t Run = 0;
@@ -211,14 +212,13 @@ Error OutputFile::writeSparse(ArrayRef<uint8_t> Data, size_t Block) {
       Run += N;
     }
     if (Run) {
-      if (Error E = write(Data.take_front(Run)))
+      if (Error E = pwriteAll(Data.take_front(Run), Pos))
         return E;
-      Data = Data.drop_front(Run);
-      continue;
+    } else {
+      Run = std::min(Block, Data.size());
     }
-    size_t N = std::min(Block, Data.size());
-    skip(N);
-    Data = Data.drop_front(N);
+    Data = Data.drop_front(Run);
+    Pos += Run;
   }
   return Error::success();
 }

@@ -64,9 +64,10 @@ constexpr size_t CopyChunkSize = 4 << 20;
 /// of class \p ElfClass (ELFCLASS32 or ELFCLASS64: vmcoreElfClass() says
 /// which) with A's byte order and e_machine, and the notes \p Notes gives
 /// once guest memory is copied (they must not be empty). Memory is read from
-/// \p Memory in chunks of at most CopyChunkSize (one buffer, whatever the
-/// guest size); a read that fails aborts the dump with a MemoryFault naming
-/// the guest-physical range.
+/// \p Memory in chunks of at most CopyChunkSize (three buffers, whatever
+/// the guest size, written on a thread of their own: BackgroundWriter.h); a
+/// read that fails aborts the dump with a MemoryFault naming the guest-physical
+/// range.
 llvm::Expected<ElfVmcoreStats>
 writeElfVmcore(OutputFile &Out, const Arch &A, uint8_t ElfClass,
                const GuestMemoryMap &Map, VmcoreNotes &Notes,

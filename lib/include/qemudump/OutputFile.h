@@ -63,7 +63,17 @@ public:
   void skip(uint64_t Count) { Offset += Count; }
   /// Appends \p Data, leaving a hole for every all-zero block of \p Block
   /// bytes (the file system's block size at most).
-  llvm::Error writeSparse(llvm::ArrayRef<uint8_t> Data, size_t Block = 4096);
+  llvm::Error writeSparse(llvm::ArrayRef<uint8_t> Data, size_t Block = 4096) {
+    if (llvm::Error E = writeSparseAt(Offset, Data, Block))
+      return E;
+    Offset += Data.size();
+    return llvm::Error::success();
+  }
+  /// Writes \p Data at \p Pos as writeSparse() would, leaving the position
+  /// alone (a caller skip()s past it): safe on another thread while this
+  /// one appends elsewhere (BackgroundWriter).
+  llvm::Error writeSparseAt(uint64_t Pos, llvm::ArrayRef<uint8_t> Data,
+                            size_t Block = 4096) const;
   uint64_t offset() const { return Offset; }
   /// Appends the first bytes of [SrcOffset, SrcOffset + Length) of the file
   /// \p SrcFD by sharing that file's blocks (FICLONERANGE) where the file
@@ -101,8 +111,13 @@ private:
   OutputFile(int FD, llvm::StringRef Final, llvm::StringRef Dir,
              llvm::StringRef Temp, bool Sync)
       : FD(FD), FinalPath(Final), Dir(Dir), TempPath(Temp), Sync(Sync) {}
-  llvm::Error ioError(const char *What, int Errno) const;
-  llvm::Error pwriteAll(llvm::ArrayRef<uint8_t> Data, uint64_t Pos);
+  /// Failing to \p What the file at \p Pos (the current position unless
+  /// given) with \p Errno, and what to do about it.
+  llvm::Error ioError(const char *What, int Errno) const {
+    return ioError(What, Errno, Offset);
+  }
+  llvm::Error ioError(const char *What, int Errno, uint64_t Pos) const;
+  llvm::Error pwriteAll(llvm::ArrayRef<uint8_t> Data, uint64_t Pos) const;
   llvm::Error linkIntoPlace();
   llvm::Error syncDirectory() const;
 
