@@ -12,7 +12,13 @@ BackgroundWriter::BackgroundWriter(const OutputFile &Out, size_t ChunkSize,
                                    unsigned Buffers)
     : Out(Out), ChunkSize(ChunkSize), Slots(std::max(Buffers, 2u)) {}
 
-BackgroundWriter::~BackgroundWriter() { consumeError(finish()); }
+BackgroundWriter::~BackgroundWriter() {
+  {
+    std::lock_guard<std::mutex> Lock(M);
+    Dropping = true;
+  }
+  consumeError(finish());
+}
 
 Expected<MutableArrayRef<uint8_t>> BackgroundWriter::buffer() {
   Slot &S = Slots[Next];
@@ -56,8 +62,8 @@ void BackgroundWriter::run() {
       return;
     Slot *S = Queue.front();
     Queue.pop_front();
-    // After an error the rest is dropped, not written.
-    bool Skip = Failed;
+    // After an error, or when the copy stopped, the rest is dropped.
+    bool Skip = Failed || Dropping;
     Lock.unlock();
     Error E = Skip
                   ? Error::success()

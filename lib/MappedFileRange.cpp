@@ -7,7 +7,9 @@
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <csignal>
 #include <mutex>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -77,8 +79,16 @@ bool lookAtMapped(int FD, uint64_t Offset, uint64_t Length,
   if (!M.valid())
     return false;
   RecoveryScope Scope;
+  // A SIGBUS blocked in this thread would be fatal whatever the handler.
+  sigset_t Faults, Old;
+  sigemptyset(&Faults);
+  sigaddset(&Faults, SIGBUS);
+  sigaddset(&Faults, SIGSEGV);
+  pthread_sigmask(SIG_UNBLOCK, &Faults, &Old);
   CrashRecoveryContext Context;
-  return Context.RunSafely([&] { Look(M.bytes()); });
+  bool Finished = Context.RunSafely([&] { Look(M.bytes()); });
+  pthread_sigmask(SIG_SETMASK, &Old, nullptr);
+  return Finished;
 }
 
 } // namespace qemudump

@@ -37,8 +37,8 @@ public:
   /// buffers of \p ChunkSize bytes.
   BackgroundWriter(const OutputFile &Out, size_t ChunkSize,
                    unsigned Buffers = 3);
-  /// Waits for the writes queued; their errors are dropped (finish() says
-  /// them).
+  /// Drops the writes still queued (the copy stopped: the file is to be
+  /// discarded) and waits for the one under way.
   ~BackgroundWriter();
   BackgroundWriter(const BackgroundWriter &) = delete;
   BackgroundWriter &operator=(const BackgroundWriter &) = delete;
@@ -73,7 +73,8 @@ private:
   std::condition_variable WorkCV, FreeCV;
   std::deque<Slot *> Queue;
   bool Stop = false;
-  bool Failed = false;                             ///< A write failed.
+  bool Failed = false;   ///< A write failed.
+  bool Dropping = false; ///< Queued writes are dropped, not written.
   llvm::Error FirstError = llvm::Error::success(); ///< Its error, until taken.
   std::thread Thread; ///< Started by the first submit().
 };

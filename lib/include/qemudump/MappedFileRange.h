@@ -28,9 +28,12 @@ namespace qemudump {
 /// Hands \p Look the bytes of [Offset, Offset + Length) of the file open as
 /// \p FD, mapped read-only, and returns true when it ran to its end. False
 /// when the range could not be mapped, or touching it faulted: \p Look was
-/// then stopped where the fault was, so it must hold nothing that needs
-/// releasing (no allocation, no lock) and keep what it found only where a
-/// second look at the same bytes does no harm. Threads may look at once.
+/// then stopped at the touch that faulted. So no touch of the bytes may come
+/// while \p Look holds something that needs releasing (a lock, an
+/// allocation under way); between touches it may do what it likes. What it
+/// kept before the fault stays kept, and the caller looks at the range
+/// again (by read(2)): keeping the same thing twice must do no harm.
+/// Threads may look at once.
 bool lookAtMapped(int FD, uint64_t Offset, uint64_t Length,
                   llvm::function_ref<void(llvm::ArrayRef<uint8_t>)> Look);
 
