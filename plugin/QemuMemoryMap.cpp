@@ -176,9 +176,17 @@ std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
   // might read ram = 0 and drop RAM without a word) rarely passes this.
   lldb::SBValue MrSize = R.optionalMember(Ram.Mr, "size");
   if (MrSize.IsValid()) {
-    uint64_t Size = R.int128As64(MrSize, "MemoryRegion.size");
+    // A region made with size UINT64_MAX (a container of a whole address
+    // space: aarch64's "virt" maps one) is 2^64 bytes long (int128_2_64()),
+    // and every range fits in it.
+    U128 Size128 = R.int128(MrSize, "MemoryRegion.size");
+    bool Whole = Size128.Hi == 1 && Size128.Lo == 0;
+    if (R.ok() && Size128.Hi != 0 && !Whole)
+      R.fail(Failure::Corrupt, "MemoryRegion.size",
+             formatv("{0:x}{1:x-16}, beyond 64 bits", Size128.Hi, Size128.Lo));
+    uint64_t Size = Whole ? UINT64_MAX : Size128.Lo;
     Ram.RegionSize = Size;
-    if (R.ok() &&
+    if (R.ok() && !Whole &&
         (Ram.OffsetInRegion > Size || Ram.Size > Size - Ram.OffsetInRegion))
       R.fail(Failure::Corrupt, "",
              formatv("the flat range at guest-physical {0:x} shows [{1:x}, "

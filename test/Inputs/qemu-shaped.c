@@ -19,6 +19,8 @@
  *   endian=le|be                (qemu-shaped-arm only: SCTLR_EL1.EE)
  *   bigram=MIB                  one more RAM block of MIB MiB at 8 GiB, all
  *                               data (for tests that need a long dump)
+ *   wholespace=yes              one more MMIO range, at 16 GiB, of a region
+ *                               2^64 bytes long (QEMU's UINT64_MAX size)
  *
  * Guest-physical layout (4 KiB pages):
  *   [0, a0000)               pc.ram at offset 0          RAM
@@ -282,7 +284,7 @@ int main(int argc, char **argv) {
       {nv, 0, 0x180000000, 0x100000},
   };
   unsigned nr = sizeof(ranges) / sizeof(ranges[0]);
-  struct TestRange all[sizeof(ranges) / sizeof(ranges[0]) + 2];
+  struct TestRange all[sizeof(ranges) / sizeof(ranges[0]) + 3];
   memcpy(all, ranges, sizeof(ranges));
   uint64_t big = strtoull(arg(argc, argv, "bigram", "0"), NULL, 0) << 20;
   if (big) {
@@ -301,6 +303,18 @@ int main(int argc, char **argv) {
     all[nr].offset_in_region = 0;
     all[nr].start = 0x300000000ULL;
     all[nr].size = 0x400000;
+    ++nr;
+  }
+  /* wholespace=yes: an MMIO range of a region made with size UINT64_MAX,
+   * which QEMU keeps as 2^64 (int128_2_64()): a container of a whole
+   * address space, as aarch64's "virt" board has in its flat view. */
+  MemoryRegion *whole = NULL;
+  if (!strcmp(arg(argc, argv, "wholespace", "no"), "yes")) {
+    whole = region("whole-space", false, NULL);
+    all[nr].mr = whole;
+    all[nr].offset_in_region = 0x400000000ULL;
+    all[nr].start = 0x400000000ULL;
+    all[nr].size = 0x1000;
     ++nr;
   }
 
@@ -365,6 +379,8 @@ int main(int argc, char **argv) {
   }
   address_space_memory.name = "memory";
   address_space_memory.current_map = build_flat_view(all, nr);
+  if (whole)
+    whole->size = int128_2_64(); /* after build_flat_view's cover() */
   if (!strcmp(corrupt, "nr-huge"))
     address_space_memory.current_map->nr = 0x7fffffff;
   else if (!strcmp(corrupt, "ranges-null"))

@@ -23,9 +23,14 @@ static inline Int128 int128_make64(uint64_t v) {
   Int128 r = {v, 0};
   return r;
 }
+static inline Int128 int128_2_64(void) {
+  Int128 r = {0, 1};
+  return r;
+}
 #else
 typedef __int128 Int128;
 static inline Int128 int128_make64(uint64_t v) { return (Int128)v; }
+static inline Int128 int128_2_64(void) { return (Int128)1 << 64; }
 #endif
 
 struct rcu_head {
