@@ -5,7 +5,6 @@
 #include "qemudump/MappedFileRange.h"
 
 #include "llvm/Support/CrashRecoveryContext.h"
-#include "llvm/Support/MathExtras.h"
 
 #include <csignal>
 #include <mutex>

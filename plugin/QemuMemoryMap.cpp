@@ -179,12 +179,9 @@ std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
     // A region made with size UINT64_MAX (a container of a whole address
     // space: aarch64's "virt" maps one) is 2^64 bytes long (int128_2_64()),
     // and every range fits in it.
-    U128 Size128 = R.int128(MrSize, "MemoryRegion.size");
-    bool Whole = Size128.Hi == 1 && Size128.Lo == 0;
-    if (R.ok() && Size128.Hi != 0 && !Whole)
-      R.fail(Failure::Corrupt, "MemoryRegion.size",
-             formatv("{0:x}{1:x-16}, beyond 64 bits", Size128.Hi, Size128.Lo));
-    uint64_t Size = Whole ? UINT64_MAX : Size128.Lo;
+    std::optional<uint64_t> Size64 = R.int128Size(MrSize, "MemoryRegion.size");
+    bool Whole = !Size64;
+    uint64_t Size = Size64.value_or(UINT64_MAX);
     Ram.RegionSize = Size;
     if (R.ok() && !Whole &&
         (Ram.OffsetInRegion > Size || Ram.Size > Size - Ram.OffsetInRegion))

@@ -150,6 +150,17 @@ uint64_t ValueReader::int128As64(lldb::SBValue V, const Twine &Path) {
   return I.Lo;
 }
 
+std::optional<uint64_t> ValueReader::int128Size(lldb::SBValue V,
+                                                const Twine &Path) {
+  U128 I = int128(V, Path);
+  if (ok() && I.Hi == 1 && I.Lo == 0)
+    return std::nullopt;
+  if (ok() && I.Hi != 0)
+    fail(Failure::Corrupt, Path,
+         formatv("{0:x}{1:x-16}, beyond 64 bits", I.Hi, I.Lo));
+  return I.Lo;
+}
+
 lldb::SBValue ValueReader::deref(lldb::SBValue Pointer, const Twine &Path) {
   if (!ok())
     return {};

@@ -65,6 +65,10 @@ public:
   U128 int128(lldb::SBValue V, const llvm::Twine &Path);
   /// An Int128 that must fit in 64 bits (a failure otherwise).
   uint64_t int128As64(lldb::SBValue V, const llvm::Twine &Path);
+  /// An Int128 size, which may be 2^64: QEMU's int128_2_64(), the size of
+  /// a region made with size UINT64_MAX. None for 2^64; a failure (and 0)
+  /// above it, as int128As64.
+  std::optional<uint64_t> int128Size(lldb::SBValue V, const llvm::Twine &Path);
 
   /// What \p Pointer points at; \p Path names the pointee in messages.
   lldb::SBValue deref(lldb::SBValue Pointer, const llvm::Twine &Path);

@@ -12,9 +12,11 @@
 #include "TestUtil.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Object/ELF.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -113,6 +115,8 @@ TEST(VmcoreInfoScannerTest, ASharedRunIsLookedAtInTheFile) {
   SmallString<128> Path;
   int FD = -1;
   ASSERT_FALSE(sys::fs::createTemporaryFile("scanner", "core", FD, Path));
+  FileRemover RemoveCore(Path);
+  auto CloseCore = make_scope_exit([&] { ::close(FD); });
   std::vector<uint8_t> Core(0x1000);
   Core.insert(Core.end(), G.Ram().begin(), G.Ram().end());
   ASSERT_EQ(::write(FD, Core.data(), Core.size()), ssize_t(Core.size()));
@@ -128,8 +132,6 @@ TEST(VmcoreInfoScannerTest, ASharedRunIsLookedAtInTheFile) {
   EXPECT_TRUE(succeeded(T.tookFileRun(Host, {FD, 0x1000, RamSize})));
   EXPECT_EQ(T.candidates(),
             (std::vector<uint64_t>{Host + 0x2000000, Host + 0x3f5d000}));
-  ::close(FD);
-  sys::fs::remove(Path);
 }
 
 TEST(VmcoreInfoScannerTest, AnUnreadableSharedRunIsAnError) {
