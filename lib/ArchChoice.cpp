@@ -15,7 +15,7 @@ namespace qemudump {
 
 ArrayRef<StringRef> archesOfFamily(StringRef Family) {
   static const StringRef X86[] = {"X86_64", "386"};
-  static const StringRef Aarch64[] = {"aarch64-le", "aarch64-be"};
+  static const StringRef Aarch64[] = {"aarch64-le", "aarch64-be", "arm"};
   static const StringRef Ppc64[] = {"ppc64-le", "ppc64-be"};
   static const StringRef S390[] = {"s390"};
   static const StringRef Riscv64[] = {"riscv64"};
@@ -70,6 +70,13 @@ static Expected<ArchChoice> inferX86(const TargetFacts &Facts) {
 
 static ArchChoice inferFromFamily(const TargetFacts &Facts,
                                   ArrayRef<StringRef> Fits) {
+  if (Facts.Family == "aarch64" || Facts.Family == "arm") {
+    // As QEMU's dump: ELF32 for a CPU without AArch64 (qemudump's arm is
+    // little-endian only).
+    if (Facts.ArmAarch64 && !*Facts.ArmAarch64)
+      return ArchChoice{named("arm"),
+                        "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)"};
+  }
   if (Facts.Family == "aarch64") {
     // As QEMU's dump: the endianness of EL1, from vCPU 0's SCTLR_EL1.EE.
     if (Facts.Aarch64BigEndian)

@@ -23,6 +23,16 @@ void NoteSegment::addX86Cpus(ArrayRef<X86CpuState> List, bool LongLayout) {
                       .str());
 }
 
+void NoteSegment::addAarch64Cpus(ArrayRef<Aarch64CpuState> List) {
+  if (List.empty())
+    return;
+  appendAarch64CpuNotes(Bytes, List, LittleEndian);
+  Cpus += List.size();
+  Kinds.push_back(formatv("{0} vCPU{1} (PRSTATUS, PRFPREG)", List.size(),
+                          List.size() == 1 ? "" : "s")
+                      .str());
+}
+
 Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note, StringRef Origin) {
   Expected<std::vector<NoteView>> Parsed = parseNotes(Note, LittleEndian);
   if (!Parsed)

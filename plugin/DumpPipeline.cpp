@@ -35,6 +35,11 @@ namespace qemudump {
 
 namespace {
 
+constexpr const char *KvmStaleRegisters =
+    "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory are "
+    "those of its last synchronization with the kernel and may be stale; "
+    "--no-cpu-notes leaves them out";
+
 class DumpPipeline {
 public:
   DumpPipeline(lldb::SBDebugger Debugger, const DumpOptions &O,
@@ -55,6 +60,9 @@ private:
   }
   Error probe();
   NoteSegment vcpuNotes();
+  void addX86Notes(NoteSegment &Segment);
+  void addAarch64Notes(NoteSegment &Segment);
+  void noCpuNotes(StringRef Why);
   Error planNotes();
   DumpSummary summaryHeader() const;
   KdumpOptions kdumpOptions();
@@ -83,6 +91,7 @@ private:
   GuestMemoryMap Map;             ///< What is dumped.
   std::string Family;
   std::optional<X86Cpus> Cpus; ///< x86 targets: the vCPUs, when readable.
+  std::optional<ArmCpus> Arm;  ///< ARM targets: the vCPUs, when readable.
   std::string CpuProblem;      ///< Why they are not.
   ArchChoice Arch;
   /// The notes the writer gets; with a scan, the scanner it reads through.
@@ -131,12 +140,16 @@ Error DumpPipeline::chooseArch() {
       Facts.X86Problem = CpuProblem;
     }
   }
-  if (!O.RequestedArch && Family == "aarch64") {
-    Expected<bool> BigEndian = aarch64BigEndian(*Session);
-    if (BigEndian)
-      Facts.Aarch64BigEndian = *BigEndian;
-    else
-      Facts.Aarch64Problem = toString(BigEndian.takeError());
+  if (Family == "aarch64" || Family == "arm") {
+    Expected<ArmCpus> C = readArmCpus(*Session);
+    if (C) {
+      Arm = std::move(*C);
+      Facts.Aarch64BigEndian = Arm->BigEndian;
+      Facts.ArmAarch64 = Arm->Aarch64;
+    } else {
+      CpuProblem = toString(C.takeError());
+      Facts.Aarch64Problem = CpuProblem;
+    }
   }
   Expected<ArchChoice> A = resolveArch(O.RequestedArch, Facts);
   if (!A)
@@ -159,34 +172,53 @@ Error DumpPipeline::selectRange() {
   return Error::success();
 }
 
-/// The vCPUs' notes, in QEMU's order: per-vCPU CORE, per-vCPU QEMU.
+/// The vCPUs' notes, in QEMU's order: x86's per-vCPU CORE then per-vCPU
+/// QEMU; aarch64's PRSTATUS and PRFPREG of each vCPU in turn.
 NoteSegment DumpPipeline::vcpuNotes() {
   const qemudump::Arch &A = *Arch.Guest;
   NoteSegment Segment(A.isLittleEndian());
-  bool X86Arch = A.Machine == ELF::EM_X86_64 || A.Machine == ELF::EM_386;
-  if (!O.CpuNotes || !X86Arch || Family != "x86")
+  if (!O.CpuNotes)
     return Segment;
-  if (!Cpus) {
-    Warnings.push_back(formatv("cannot read the vCPUs' registers ({0}); the "
-                               "vmcore has no vCPU notes",
-                               CpuProblem)
-                           .str());
-    return Segment;
-  }
+  if (Family == "x86" &&
+      (A.Machine == ELF::EM_X86_64 || A.Machine == ELF::EM_386))
+    addX86Notes(Segment);
+  else if ((Family == "aarch64" || Family == "arm") &&
+           A.Machine == ELF::EM_AARCH64)
+    addAarch64Notes(Segment);
+  return Segment;
+}
+
+/// Warns that the vmcore has no vCPU notes, and why.
+void DumpPipeline::noCpuNotes(StringRef Why) {
+  Warnings.push_back(formatv("{0}; the vmcore has no vCPU notes", Why).str());
+}
+
+void DumpPipeline::addX86Notes(NoteSegment &Segment) {
+  if (!Cpus)
+    return noCpuNotes(
+        formatv("cannot read the vCPUs' registers ({0})", CpuProblem).str());
   if (Cpus->Kvm)
-    Warnings.push_back(
-        "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory are "
-        "those of its last synchronization with the kernel and may be stale; "
-        "--no-cpu-notes leaves them out");
+    Warnings.push_back(KvmStaleRegisters);
   Warnings.insert(Warnings.end(), Cpus->Problems.begin(), Cpus->Problems.end());
   // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
   // vmcore; the file's own arch in a kdump file, whose readers parse
   // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
   // x86_64 file). They differ only for an ARCH given against vCPU 0.
-  bool LongLayout =
-      O.Kdump ? A.Machine == ELF::EM_X86_64 : Cpus->Cpus.front().longMode();
+  bool LongLayout = O.Kdump ? Arch.Guest->Machine == ELF::EM_X86_64
+                            : Cpus->Cpus.front().longMode();
   Segment.addX86Cpus(Cpus->Cpus, LongLayout);
-  return Segment;
+}
+
+void DumpPipeline::addAarch64Notes(NoteSegment &Segment) {
+  if (!Arm)
+    return noCpuNotes(
+        formatv("cannot read the vCPUs' registers ({0})", CpuProblem).str());
+  if (Arm->Cpus.empty())
+    return noCpuNotes(Arm->NoNotes);
+  if (Arm->Kvm)
+    Warnings.push_back(KvmStaleRegisters);
+  Warnings.insert(Warnings.end(), Arm->Problems.begin(), Arm->Problems.end());
+  Segment.addAarch64Cpus(Arm->Cpus);
 }
 
 /// The vCPUs' notes, then the guest's VMCOREINFO note from where

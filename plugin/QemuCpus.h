@@ -16,6 +16,7 @@
 
 #include "QemuSession.h"
 
+#include "qemudump/Aarch64CpuNotes.h"
 #include "qemudump/X86CpuNotes.h"
 
 #include "llvm/Support/Error.h"
@@ -32,18 +33,36 @@ struct X86Cpus {
   std::vector<std::string> Problems; ///< What makes the registers doubtful.
 };
 
-/// The QEMU target's architecture family from its debug info: "x86" when
-/// it has X86CPU; otherwise from the executable's name (qemu-system-NAME),
-/// or "" when unknown.
+/// The vCPUs of an ARM QEMU (qemu-system-aarch64 or -arm), with what QEMU's
+/// dump decides by vCPU 0 (cpu_get_dump_info).
+struct ArmCpus {
+  /// Each vCPU's AArch64 registers; empty when vCPU 0 has no AArch64 (a
+  /// 32-bit CPU model, whose notes qemudump does not write).
+  std::vector<Aarch64CpuState> Cpus;
+  bool Aarch64 = false;   ///< vCPU 0 has ARM_FEATURE_AARCH64: an ELF64 dump.
+  bool BigEndian = false; ///< vCPU 0's SCTLR_EL1.EE is set.
+  bool Kvm = false;
+  std::vector<std::string> Problems; ///< What makes the registers doubtful.
+  /// Why there are no register notes, though the facts above are known.
+  std::string NoNotes;
+};
+
+/// The QEMU target's architecture family, from the vCPU type its debug info
+/// has (X86CPU: "x86"; ARMCPU: "aarch64" or "arm"; PowerPCCPU, S390CPU,
+/// RISCVCPU, LoongArchCPU), the executable's name (qemu-system-NAME) telling
+/// the 32- from the 64-bit target; "" when unknown.
 std::string targetFamily(const QemuSession &S);
 
 /// The x86 vCPUs, each cast to X86CPU and its env read through the debug
 /// info.
 llvm::Expected<X86Cpus> readX86Cpus(const QemuSession &S);
 
-/// Whether an aarch64 guest is big-endian, as QEMU's dump decides it: from
-/// vCPU 0's SCTLR_EL1.EE (ARMCPU's env.cp15.sctlr_el[1]).
-llvm::Expected<bool> aarch64BigEndian(const QemuSession &S);
+/// The ARM vCPUs, each read through ARMCPU's debug info: pstate and FPSR as
+/// QEMU computes them at dump time (pstate_read, vfp_get_fpsr). Fails when
+/// the list or vCPU 0 cannot be read; a vCPU in AArch32 state, or a QEMU
+/// whose FP status layout is not known, leaves Cpus empty and says why in
+/// NoNotes.
+llvm::Expected<ArmCpus> readArmCpus(const QemuSession &S);
 
 } // namespace qemudump
 

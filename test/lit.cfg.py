@@ -88,6 +88,23 @@ cache = os.environ.get("QEMUDUMP_CACHE") or os.path.join(
 versions = ["5.2", "7.2", "10.0", "10.2"]
 if "sanitized" in config.available_features:
     versions = ["7.2", "10.0"]
+
+
+def real_core(cores, scenario):
+    """The QEMU binary of a complete core of SCENARIO in CORES, or None."""
+    d = os.path.join(cores, scenario)
+    try:
+        with open(os.path.join(d, "scenario.json")) as f:
+            complete = '"complete": true' in f.read()
+        with open(os.path.join(d, "qemu")) as f:
+            qemu = f.read().strip()
+    except OSError:
+        return None
+    if complete and os.path.exists(os.path.join(d, "core")) and os.access(qemu, os.X_OK):
+        return qemu
+    return None
+
+
 for version in versions:
     cores = os.path.join(cache, "cores", version)
     config.substitutions.append((f"%cores-{version}", cores))
@@ -96,17 +113,18 @@ for version in versions:
                      "nodump-backend", "virtio-mem", "linux-virtio-mem",
                      "shared-file", "shared-file-kept", "shared-hugetlb",
                      "shared-hugetlb-kept"]:
-        d = os.path.join(cores, scenario)
-        try:
-            with open(os.path.join(d, "scenario.json")) as f:
-                complete = '"complete": true' in f.read()
-            with open(os.path.join(d, "qemu")) as f:
-                qemu = f.read().strip()
-        except OSError:
-            continue
-        if complete and os.path.exists(os.path.join(d, "core")) and os.access(qemu, os.X_OK):
+        made = real_core(cores, scenario)
+        qemu = made or qemu
+        if made:
             config.available_features.add(f"qemu-{version}-{scenario}")
     config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
+    # The other guest arches (utils/build-qemu --other-arches, 10.0 only):
+    # a scenario per target, e.g. qemu-10.0-aarch64 and %qemu-aarch64-10.0.
+    for scenario in ["aarch64"]:
+        other = real_core(cores, scenario)
+        if other:
+            config.available_features.add(f"qemu-{version}-{scenario}")
+            config.substitutions.append((f"%qemu-{scenario}-{version}", other))
 # LLDB 22 (utils/get-lldb 22), which writes the minidumps of the minidump
 # tests: LLDB 19 cannot read back the minidumps it writes itself.
 lldb22 = os.path.join(cache, "lldb-22", "bin", "lldb")

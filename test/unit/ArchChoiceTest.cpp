@@ -87,6 +87,32 @@ TEST(ArchChoiceTest, Aarch64EndiannessFromSctlrEl1) {
                        "env.cp15.sctlr_el[1])");
 }
 
+TEST(ArchChoiceTest, ArmWithoutAarch64IsElf32AsQemuDecides) {
+  // qemu-system-aarch64 runs 32-bit CPU models too: QEMU's dump is then
+  // EM_ARM ELF32, whatever the binary's name.
+  for (const char *Family : {"aarch64", "arm"}) {
+    TargetFacts F;
+    F.Family = Family;
+    F.ArmAarch64 = false;
+    F.Aarch64BigEndian = false;
+    Expected<ArchChoice> C = resolveArch(nullptr, F);
+    ASSERT_TRUE(succeeded(C));
+    EXPECT_EQ(C->Guest->Name, "arm");
+    EXPECT_EQ(C->Origin, "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)");
+  }
+  TargetFacts F;
+  F.Family = "aarch64";
+  F.ArmAarch64 = true;
+  F.Aarch64BigEndian = false;
+  Expected<ArchChoice> C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "aarch64-le");
+  // And arm may be given for qemu-system-aarch64.
+  C = resolveArch(named("arm"), F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "arm");
+}
+
 TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
   struct {
     const char *Family, *Arch;

@@ -36,6 +36,9 @@ struct TargetFacts {
   /// known. Only needed, and so only read, when ARCH is not given.
   std::optional<bool> Aarch64BigEndian;
   std::string Aarch64Problem;
+  /// ARM (qemu-system-aarch64 or -arm): whether vCPU 0 has AArch64 (an ELF64
+  /// vmcore) or not (ELF32, "arm"); unset when not known.
+  std::optional<bool> ArmAarch64;
 };
 
 /// The ARCH names that fit a QEMU target family (qemu-system-FAMILY, or
@@ -51,9 +54,9 @@ struct ArchChoice {
 
 /// The guest architecture: \p Requested (the ARCH the user gave, checked
 /// against the family) when not null, else inferred as QEMU's own dump
-/// decides it: x86 from vCPU 0's long mode, aarch64 from vCPU 0's
-/// SCTLR_EL1.EE, other targets the family's default. Fails, saying what to
-/// give, when it cannot be inferred or \p Requested does not fit.
+/// decides it: x86 from vCPU 0's long mode, ARM from vCPU 0's AArch64
+/// feature and SCTLR_EL1.EE, other targets the family's default. Fails, saying
+/// what to give, when it cannot be inferred or \p Requested does not fit.
 llvm::Expected<ArchChoice> resolveArch(const Arch *Requested,
                                        const TargetFacts &Facts);
 

@@ -14,6 +14,7 @@
 #ifndef QEMUDUMP_NOTESEGMENT_H
 #define QEMUDUMP_NOTESEGMENT_H
 
+#include "qemudump/Aarch64CpuNotes.h"
 #include "qemudump/X86CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -36,6 +37,9 @@ public:
   /// One "CORE"/NT_PRSTATUS note per vCPU, then one "QEMU" note per vCPU
   /// (X86CpuNotes.h); \p LongLayout picks the x86_64 prstatus.
   void addX86Cpus(llvm::ArrayRef<X86CpuState> Cpus, bool LongLayout);
+  /// Each vCPU's "CORE" NT_PRSTATUS and NT_PRFPREG notes
+  /// (Aarch64CpuNotes.h).
+  void addAarch64Cpus(llvm::ArrayRef<Aarch64CpuState> Cpus);
 
   /// The guest's note exactly as extractGuestNote() took it from guest RAM.
   /// Its descriptor is the VMCOREINFO text when its name is "VMCOREINFO".
