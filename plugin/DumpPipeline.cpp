@@ -5,6 +5,7 @@
 #include "DumpPipeline.h"
 
 #include "Progress.h"
+#include "QemuArmCpus.h"
 #include "QemuCoreFile.h"
 #include "QemuCpus.h"
 #include "QemuMemoryMap.h"
