@@ -86,6 +86,12 @@ static ArchChoice inferFromFamily(const TargetFacts &Facts,
                  : ArchChoice{named("aarch64-le"),
                               "inferred: vCPU 0's SCTLR_EL1.EE is clear"};
   }
+  if (Facts.RiscvBigEndian)
+    return ArchChoice{named(Fits.front()),
+                      formatv("inferred: qemu-system-{0}, vCPU 0's "
+                              "mstatus.UBE is clear",
+                              Facts.Family)
+                          .str()};
   std::string Origin =
       formatv("inferred from qemu-system-{0}{1}", Facts.Family,
               Fits.size() > 1 ? "; little-endian assumed, give ARCH otherwise"
@@ -102,6 +108,13 @@ Expected<ArchChoice> resolveArch(const Arch *Requested,
     return checkRequested(*Requested, Facts);
   if (Facts.Family == "x86")
     return inferX86(Facts);
+  if (Facts.RiscvBigEndian.value_or(false))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "cannot infer ARCH: vCPU 0's mstatus.UBE is set, so QEMU's own dump "
+        "of this guest is big-endian, which qemudump does not write; give "
+        "ARCH " +
+            Facts.Family + " for a little-endian vmcore");
   ArrayRef<StringRef> Fits = archesOfFamily(Facts.Family);
   if (!Fits.empty())
     return inferFromFamily(Facts, Fits);

@@ -13,24 +13,31 @@ using namespace llvm;
 
 namespace qemudump {
 
+void NoteSegment::addedCpus(size_t Count, StringRef Notes) {
+  Cpus += Count;
+  Kinds.push_back(
+      formatv("{0} vCPU{1} ({2})", Count, Count == 1 ? "" : "s", Notes).str());
+}
+
 void NoteSegment::addX86Cpus(ArrayRef<X86CpuState> List, bool LongLayout) {
   if (List.empty())
     return;
   appendX86CpuNotes(Bytes, List, LongLayout);
-  Cpus += List.size();
-  Kinds.push_back(formatv("{0} vCPU{1} (CORE, QEMU)", List.size(),
-                          List.size() == 1 ? "" : "s")
-                      .str());
+  addedCpus(List.size(), "CORE, QEMU");
 }
 
 void NoteSegment::addAarch64Cpus(ArrayRef<Aarch64CpuState> List) {
   if (List.empty())
     return;
   appendAarch64CpuNotes(Bytes, List, LittleEndian);
-  Cpus += List.size();
-  Kinds.push_back(formatv("{0} vCPU{1} (PRSTATUS, PRFPREG)", List.size(),
-                          List.size() == 1 ? "" : "s")
-                      .str());
+  addedCpus(List.size(), "PRSTATUS, PRFPREG");
+}
+
+void NoteSegment::addRiscvCpus(ArrayRef<RiscvCpuState> List, bool Is64Bit) {
+  if (List.empty())
+    return;
+  appendRiscvCpuNotes(Bytes, List, Is64Bit, LittleEndian);
+  addedCpus(List.size(), "PRSTATUS");
 }
 
 Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note, StringRef Origin) {

@@ -9,6 +9,7 @@
 #include "QemuCoreFile.h"
 #include "QemuCpus.h"
 #include "QemuMemoryMap.h"
+#include "QemuRiscvCpus.h"
 #include "QemuSession.h"
 #include "QemuVmcoreInfo.h"
 
@@ -63,6 +64,7 @@ private:
   NoteSegment vcpuNotes();
   void addX86Notes(NoteSegment &Segment);
   void addAarch64Notes(NoteSegment &Segment);
+  void addRiscvNotes(NoteSegment &Segment);
   void noCpuNotes(StringRef Why);
   Error planNotes();
   DumpSummary summaryHeader() const;
@@ -91,9 +93,10 @@ private:
   std::vector<FlatRangeRow> Rows; ///< QEMU's RAM flat ranges.
   GuestMemoryMap Map;             ///< What is dumped.
   std::string Family;
-  std::optional<X86Cpus> Cpus; ///< x86 targets: the vCPUs, when readable.
-  std::optional<ArmCpus> Arm;  ///< ARM targets: the vCPUs, when readable.
-  std::string CpuProblem;      ///< Why they are not.
+  std::optional<X86Cpus> Cpus;    ///< x86 targets: the vCPUs, when readable.
+  std::optional<ArmCpus> Arm;     ///< ARM targets: the vCPUs, when readable.
+  std::optional<RiscvCpus> Riscv; ///< RISC-V targets: the same.
+  std::string CpuProblem;         ///< Why they are not.
   ArchChoice Arch;
   /// The notes the writer gets; with a scan, the scanner it reads through.
   std::optional<NoteSegment> ReadySegment;
@@ -152,6 +155,15 @@ Error DumpPipeline::chooseArch() {
       Facts.Aarch64Problem = CpuProblem;
     }
   }
+  if (Family == "riscv64" || Family == "riscv32") {
+    Expected<RiscvCpus> C = readRiscvCpus(*Session);
+    if (C) {
+      Riscv = std::move(*C);
+      Facts.RiscvBigEndian = Riscv->BigEndian;
+    } else {
+      CpuProblem = toString(C.takeError());
+    }
+  }
   Expected<ArchChoice> A = resolveArch(O.RequestedArch, Facts);
   if (!A)
     return A.takeError();
@@ -174,7 +186,8 @@ Error DumpPipeline::selectRange() {
 }
 
 /// The vCPUs' notes, in QEMU's order: x86's per-vCPU CORE then per-vCPU
-/// QEMU; aarch64's PRSTATUS and PRFPREG of each vCPU in turn.
+/// QEMU; aarch64's PRSTATUS and PRFPREG of each vCPU in turn; RISC-V's
+/// PRSTATUS.
 NoteSegment DumpPipeline::vcpuNotes() {
   const qemudump::Arch &A = *Arch.Guest;
   NoteSegment Segment(A.isLittleEndian());
@@ -186,6 +199,8 @@ NoteSegment DumpPipeline::vcpuNotes() {
   else if ((Family == "aarch64" || Family == "arm") &&
            A.Machine == ELF::EM_AARCH64)
     addAarch64Notes(Segment);
+  else if (A.Machine == ELF::EM_RISCV)
+    addRiscvNotes(Segment);
   return Segment;
 }
 
@@ -208,6 +223,17 @@ void DumpPipeline::addX86Notes(NoteSegment &Segment) {
   bool LongLayout = O.Kdump ? Arch.Guest->Machine == ELF::EM_X86_64
                             : Cpus->Cpus.front().longMode();
   Segment.addX86Cpus(Cpus->Cpus, LongLayout);
+}
+
+void DumpPipeline::addRiscvNotes(NoteSegment &Segment) {
+  if (!Riscv)
+    return noCpuNotes(
+        formatv("cannot read the vCPUs' registers ({0})", CpuProblem).str());
+  if (Riscv->Kvm)
+    Warnings.push_back(KvmStaleRegisters);
+  Warnings.insert(Warnings.end(), Riscv->Problems.begin(),
+                  Riscv->Problems.end());
+  Segment.addRiscvCpus(Riscv->Cpus, Arch.Guest->is64Bit());
 }
 
 void DumpPipeline::addAarch64Notes(NoteSegment &Segment) {

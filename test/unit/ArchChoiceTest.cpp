@@ -113,6 +113,24 @@ TEST(ArchChoiceTest, ArmWithoutAarch64IsElf32AsQemuDecides) {
   EXPECT_EQ(C->Guest->Name, "arm");
 }
 
+TEST(ArchChoiceTest, RiscvByteOrderFromMstatusUbe) {
+  TargetFacts F;
+  F.Family = "riscv64";
+  F.RiscvBigEndian = false;
+  Expected<ArchChoice> C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "riscv64");
+  EXPECT_EQ(C->Origin, "inferred: qemu-system-riscv64, vCPU 0's mstatus.UBE "
+                       "is clear");
+  F.RiscvBigEndian = true;
+  EXPECT_EQ(errorOf(resolveArch(nullptr, F)),
+            "cannot infer ARCH: vCPU 0's mstatus.UBE is set, so QEMU's own "
+            "dump of this guest is big-endian, which qemudump does not "
+            "write; give ARCH riscv64 for a little-endian vmcore");
+  C = resolveArch(named("riscv64"), F);
+  ASSERT_TRUE(succeeded(C));
+}
+
 TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
   struct {
     const char *Family, *Arch;

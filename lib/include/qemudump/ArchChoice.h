@@ -39,6 +39,9 @@ struct TargetFacts {
   /// ARM (qemu-system-aarch64 or -arm): whether vCPU 0 has AArch64 (an ELF64
   /// vmcore) or not (ELF32, "arm"); unset when not known.
   std::optional<bool> ArmAarch64;
+  /// RISC-V: whether vCPU 0's mstatus.UBE is set (QEMU's dump would be
+  /// big-endian, which no ARCH of qemudump's is).
+  std::optional<bool> RiscvBigEndian;
 };
 
 /// The ARCH names that fit a QEMU target family (qemu-system-FAMILY, or

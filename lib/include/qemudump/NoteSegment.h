@@ -15,6 +15,7 @@
 #define QEMUDUMP_NOTESEGMENT_H
 
 #include "qemudump/Aarch64CpuNotes.h"
+#include "qemudump/RiscvCpuNotes.h"
 #include "qemudump/X86CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -40,6 +41,8 @@ public:
   /// Each vCPU's "CORE" NT_PRSTATUS and NT_PRFPREG notes
   /// (Aarch64CpuNotes.h).
   void addAarch64Cpus(llvm::ArrayRef<Aarch64CpuState> Cpus);
+  /// One "CORE" NT_PRSTATUS note per vCPU (RiscvCpuNotes.h).
+  void addRiscvCpus(llvm::ArrayRef<RiscvCpuState> Cpus, bool Is64Bit);
 
   /// The guest's note exactly as extractGuestNote() took it from guest RAM.
   /// Its descriptor is the VMCOREINFO text when its name is "VMCOREINFO".
@@ -71,6 +74,9 @@ public:
   std::string describe() const;
 
 private:
+  /// Counts \p Count vCPUs, whose notes describe() names \p Notes.
+  void addedCpus(size_t Count, llvm::StringRef Notes);
+
   bool LittleEndian;
   std::vector<uint8_t> Bytes;
   unsigned Cpus = 0;
