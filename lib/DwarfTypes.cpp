@@ -267,9 +267,6 @@ Expected<FieldLayout> TypeLayout::field(StringRef Path) const {
     if (!T)
       return Fail("a type the DWARF does not describe");
     if (Rest.consume_front("[")) {
-      uint64_t Index;
-      if (Rest.consumeInteger(10, Index) || !Rest.consume_front("]"))
-        return Fail("not a member path");
       if (T.getTag() != dwarf::DW_TAG_array_type)
         return Fail("indexes something that is not an array");
       std::optional<uint64_t> Whole = byteSize(T);
@@ -277,19 +274,33 @@ Expected<FieldLayout> TypeLayout::field(StringRef Path) const {
       std::optional<uint64_t> ElemSize = byteSize(Elem);
       if (!Whole || !ElemSize || *ElemSize == 0)
         return Fail("an array of unknown size");
-      // Multi-dimensional: the first index strides over whole rows.
-      uint64_t Count = 0;
+      // Each dimension's count; a multi-dimensional array takes one index
+      // per dimension ("vregs[3][1]"), the first striding over whole rows.
+      SmallVector<uint64_t, 2> Counts;
+      uint64_t Elems = 1;
       for (DWARFDie Sub : T.children())
         if (Sub.getTag() == dwarf::DW_TAG_subrange_type) {
-          Count = subrangeCount(Sub).value_or(0);
-          break;
+          Counts.push_back(subrangeCount(Sub).value_or(0));
+          Elems *= Counts.back();
         }
-      if (Count == 0 || Index >= Count)
-        return Fail(formatv("index {0} is out of the array's bounds ({1})",
-                            Index, Count));
-      if (*Whole / Count != *ElemSize)
-        return Fail("indexes a multi-dimensional array");
-      Offset += Index * *ElemSize;
+      if (Counts.empty() || Elems == 0 || *Whole != Elems * *ElemSize)
+        return Fail("an array of unknown size");
+      uint64_t Stride = *Whole;
+      for (size_t D = 0; D < Counts.size(); ++D) {
+        uint64_t Index;
+        if ((D > 0 && !Rest.consume_front("[")) ||
+            Rest.consumeInteger(10, Index) || !Rest.consume_front("]"))
+          return Fail(D > 0 ? formatv("indexes {0} of the {1} dimensions of "
+                                      "an array",
+                                      D, Counts.size())
+                                  .str()
+                            : "not a member path");
+        if (Index >= Counts[D])
+          return Fail(formatv("index {0} is out of the array's bounds ({1})",
+                              Index, Counts[D]));
+        Stride /= Counts[D];
+        Offset += Index * Stride;
+      }
       T = Elem;
       continue;
     }

@@ -40,6 +40,13 @@ void NoteSegment::addRiscvCpus(ArrayRef<RiscvCpuState> List, bool Is64Bit) {
   addedCpus(List.size(), "PRSTATUS");
 }
 
+void NoteSegment::addS390Cpus(ArrayRef<S390CpuState> List) {
+  if (List.empty())
+    return;
+  appendS390CpuNotes(Bytes, List);
+  addedCpus(List.size(), "PRSTATUS, FPREGSET and 8 s390 notes");
+}
+
 Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note, StringRef Origin) {
   Expected<std::vector<NoteView>> Parsed = parseNotes(Note, LittleEndian);
   if (!Parsed)

@@ -10,6 +10,7 @@
 #include "QemuCpus.h"
 #include "QemuMemoryMap.h"
 #include "QemuRiscvCpus.h"
+#include "QemuS390Cpus.h"
 #include "QemuSession.h"
 #include "QemuVmcoreInfo.h"
 
@@ -37,11 +38,6 @@ namespace qemudump {
 
 namespace {
 
-constexpr const char *KvmStaleRegisters =
-    "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory are "
-    "those of its last synchronization with the kernel and may be stale; "
-    "--no-cpu-notes leaves them out";
-
 class DumpPipeline {
 public:
   DumpPipeline(lldb::SBDebugger Debugger, const DumpOptions &O,
@@ -62,10 +58,9 @@ private:
   }
   Error probe();
   NoteSegment vcpuNotes();
-  void addX86Notes(NoteSegment &Segment);
-  void addAarch64Notes(NoteSegment &Segment);
-  void addRiscvNotes(NoteSegment &Segment);
-  void noCpuNotes(StringRef Why);
+  /// The vCPUs \p Read, or none, CpuProblem saying why.
+  template <typename Set> std::optional<Set> readCpus(Expected<Set> Read);
+  template <typename Set> bool usableCpus(const std::optional<Set> &Read);
   Error planNotes();
   DumpSummary summaryHeader() const;
   KdumpOptions kdumpOptions();
@@ -93,10 +88,21 @@ private:
   std::vector<FlatRangeRow> Rows; ///< QEMU's RAM flat ranges.
   GuestMemoryMap Map;             ///< What is dumped.
   std::string Family;
-  std::optional<X86Cpus> Cpus;    ///< x86 targets: the vCPUs, when readable.
-  std::optional<ArmCpus> Arm;     ///< ARM targets: the vCPUs, when readable.
-  std::optional<RiscvCpus> Riscv; ///< RISC-V targets: the same.
-  std::string CpuProblem;         ///< Why they are not.
+  /// The target's vCPUs, when readable (one of these, by Family).
+  std::optional<X86Cpus> X86;
+  std::optional<ArmCpus> Arm;
+  std::optional<RiscvCpus> Riscv;
+  std::optional<S390Cpus> S390;
+  std::string CpuProblem; ///< Why they are not.
+  /// How many vCPUs were read (0: none).
+  size_t vcpuCount() const {
+    for (size_t N :
+         {X86 ? X86->Cpus.size() : 0, Arm ? Arm->Cpus.size() : 0,
+          Riscv ? Riscv->Cpus.size() : 0, S390 ? S390->Cpus.size() : 0})
+      if (N)
+        return N;
+    return 0;
+  }
   ArchChoice Arch;
   /// The notes the writer gets; with a scan, the scanner it reads through.
   std::optional<NoteSegment> ReadySegment;
@@ -135,34 +141,23 @@ Error DumpPipeline::chooseArch() {
   TargetFacts Facts;
   Facts.Family = Family = targetFamily(*Session);
   if (Family == "x86") {
-    Expected<X86Cpus> C = readX86Cpus(*Session);
-    if (C) {
-      Cpus = std::move(*C);
-      Facts.X86LongMode = Cpus->Cpus.front().longMode();
-    } else {
-      CpuProblem = toString(C.takeError());
-      Facts.X86Problem = CpuProblem;
-    }
-  }
-  if (Family == "aarch64" || Family == "arm") {
-    Expected<ArmCpus> C = readArmCpus(*Session);
-    if (C) {
-      Arm = std::move(*C);
+    X86 = readCpus(readX86Cpus(*Session));
+    if (X86)
+      Facts.X86LongMode = X86->Cpus.front().longMode();
+    Facts.X86Problem = CpuProblem;
+  } else if (Family == "aarch64" || Family == "arm") {
+    Arm = readCpus(readArmCpus(*Session));
+    if (Arm) {
       Facts.Aarch64BigEndian = Arm->BigEndian;
       Facts.ArmAarch64 = Arm->Aarch64;
-    } else {
-      CpuProblem = toString(C.takeError());
-      Facts.Aarch64Problem = CpuProblem;
     }
-  }
-  if (Family == "riscv64" || Family == "riscv32") {
-    Expected<RiscvCpus> C = readRiscvCpus(*Session);
-    if (C) {
-      Riscv = std::move(*C);
+    Facts.Aarch64Problem = CpuProblem;
+  } else if (Family == "riscv64" || Family == "riscv32") {
+    Riscv = readCpus(readRiscvCpus(*Session));
+    if (Riscv)
       Facts.RiscvBigEndian = Riscv->BigEndian;
-    } else {
-      CpuProblem = toString(C.takeError());
-    }
+  } else if (Family == "s390x") {
+    S390 = readCpus(readS390Cpus(*Session));
   }
   Expected<ArchChoice> A = resolveArch(O.RequestedArch, Facts);
   if (!A)
@@ -170,6 +165,14 @@ Error DumpPipeline::chooseArch() {
   Arch = *A;
   lap("vCPUs and arch");
   return Error::success();
+}
+
+template <typename Set>
+std::optional<Set> DumpPipeline::readCpus(Expected<Set> Read) {
+  if (Read)
+    return std::move(*Read);
+  CpuProblem = toString(Read.takeError());
+  return std::nullopt;
 }
 
 /// All of guest RAM, or the part --begin/--length select.
@@ -193,59 +196,56 @@ NoteSegment DumpPipeline::vcpuNotes() {
   NoteSegment Segment(A.isLittleEndian());
   if (!O.CpuNotes)
     return Segment;
-  if (Family == "x86" &&
-      (A.Machine == ELF::EM_X86_64 || A.Machine == ELF::EM_386))
-    addX86Notes(Segment);
-  else if ((Family == "aarch64" || Family == "arm") &&
-           A.Machine == ELF::EM_AARCH64)
-    addAarch64Notes(Segment);
-  else if (A.Machine == ELF::EM_RISCV)
-    addRiscvNotes(Segment);
+  switch (A.Machine) {
+  case ELF::EM_X86_64:
+  case ELF::EM_386:
+    if (Family == "x86" && usableCpus(X86)) {
+      // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
+      // vmcore; the file's own arch in a kdump file, whose readers parse
+      // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
+      // x86_64 file). They differ only for an ARCH given against vCPU 0.
+      bool LongLayout =
+          O.Kdump ? A.Machine == ELF::EM_X86_64 : X86->Cpus.front().longMode();
+      Segment.addX86Cpus(X86->Cpus, LongLayout);
+    }
+    break;
+  case ELF::EM_AARCH64:
+    if (usableCpus(Arm))
+      Segment.addAarch64Cpus(Arm->Cpus);
+    break;
+  case ELF::EM_RISCV:
+    if (usableCpus(Riscv))
+      Segment.addRiscvCpus(Riscv->Cpus, A.is64Bit());
+    break;
+  case ELF::EM_S390:
+    if (usableCpus(S390))
+      Segment.addS390Cpus(S390->Cpus);
+    break;
+  default:
+    break;
+  }
   return Segment;
 }
 
-/// Warns that the vmcore has no vCPU notes, and why.
-void DumpPipeline::noCpuNotes(StringRef Why) {
-  Warnings.push_back(formatv("{0}; the vmcore has no vCPU notes", Why).str());
-}
-
-void DumpPipeline::addX86Notes(NoteSegment &Segment) {
-  if (!Cpus)
-    return noCpuNotes(
-        formatv("cannot read the vCPUs' registers ({0})", CpuProblem).str());
-  if (Cpus->Kvm)
-    Warnings.push_back(KvmStaleRegisters);
-  Warnings.insert(Warnings.end(), Cpus->Problems.begin(), Cpus->Problems.end());
-  // The prstatus layout: QEMU's choice (vCPU 0's long mode) in an ELF
-  // vmcore; the file's own arch in a kdump file, whose readers parse
-  // NT_PRSTATUS by it (libkdumpfile 0.5.1 crashes on an i386 one in an
-  // x86_64 file). They differ only for an ARCH given against vCPU 0.
-  bool LongLayout = O.Kdump ? Arch.Guest->Machine == ELF::EM_X86_64
-                            : Cpus->Cpus.front().longMode();
-  Segment.addX86Cpus(Cpus->Cpus, LongLayout);
-}
-
-void DumpPipeline::addRiscvNotes(NoteSegment &Segment) {
-  if (!Riscv)
-    return noCpuNotes(
-        formatv("cannot read the vCPUs' registers ({0})", CpuProblem).str());
-  if (Riscv->Kvm)
-    Warnings.push_back(KvmStaleRegisters);
-  Warnings.insert(Warnings.end(), Riscv->Problems.begin(),
-                  Riscv->Problems.end());
-  Segment.addRiscvCpus(Riscv->Cpus, Arch.Guest->is64Bit());
-}
-
-void DumpPipeline::addAarch64Notes(NoteSegment &Segment) {
-  if (!Arm)
-    return noCpuNotes(
-        formatv("cannot read the vCPUs' registers ({0})", CpuProblem).str());
-  if (Arm->Cpus.empty())
-    return noCpuNotes(Arm->NoNotes);
-  if (Arm->Kvm)
-    Warnings.push_back(KvmStaleRegisters);
-  Warnings.insert(Warnings.end(), Arm->Problems.begin(), Arm->Problems.end());
-  Segment.addAarch64Cpus(Arm->Cpus);
+/// Whether \p Read has vCPUs to write notes of; warns why not, and of what
+/// makes them doubtful.
+template <typename Set>
+bool DumpPipeline::usableCpus(const std::optional<Set> &Read) {
+  auto NoNotes = [&](const Twine &Why) {
+    Warnings.push_back((Why + "; the vmcore has no vCPU notes").str());
+    return false;
+  };
+  if (!Read)
+    return NoNotes("cannot read the vCPUs' registers (" + CpuProblem + ")");
+  if (Read->Cpus.empty())
+    return NoNotes(Read->NoNotes);
+  if (Read->Kvm)
+    Warnings.push_back(
+        "QEMU ran the guest with KVM: the vCPU registers in QEMU's memory are "
+        "those of its last synchronization with the kernel and may be stale; "
+        "--no-cpu-notes leaves them out");
+  Warnings.insert(Warnings.end(), Read->Problems.begin(), Read->Problems.end());
+  return true;
 }
 
 /// The vCPUs' notes, then the guest's VMCOREINFO note from where
@@ -326,8 +326,7 @@ KdumpOptions DumpPipeline::kdumpOptions() {
   K.Compression = *O.Kdump;
   K.Form = O.Form;
   K.Threads = O.Threads.value_or(0);
-  if (Cpus)
-    K.NrCpus = Cpus->Cpus.size();
+  K.NrCpus = vcpuCount();
   K.GuestInfo = [this](std::optional<StringRef> VmcoreInfo) {
     return readGuestKernelInfo(*Arch.Guest, FullMap, *Source, VmcoreInfo,
                                Warnings);

@@ -12,6 +12,7 @@
 #ifndef QEMUDUMP_PLUGIN_QEMUARMCPUS_H
 #define QEMUDUMP_PLUGIN_QEMUARMCPUS_H
 
+#include "QemuCpuList.h"
 #include "QemuSession.h"
 
 #include "qemudump/Aarch64CpuNotes.h"
@@ -25,16 +26,12 @@ namespace qemudump {
 
 /// The vCPUs of an ARM QEMU (qemu-system-aarch64 or -arm), with what QEMU's
 /// dump decides by vCPU 0 (cpu_get_dump_info).
-struct ArmCpus {
-  /// Each vCPU's AArch64 registers; empty when vCPU 0 has no AArch64 (a
-  /// 32-bit CPU model, whose notes qemudump does not write).
-  std::vector<Aarch64CpuState> Cpus;
+/// Cpus holds each vCPU's AArch64 registers; it is empty (and NoNotes says
+/// why) when vCPU 0 has no AArch64 (a 32-bit CPU model, whose notes qemudump
+/// does not write) or the registers cannot be read as QEMU's dump would.
+struct ArmCpus : CpuSet<Aarch64CpuState> {
   bool Aarch64 = false;   ///< vCPU 0 has ARM_FEATURE_AARCH64: an ELF64 dump.
   bool BigEndian = false; ///< vCPU 0's SCTLR_EL1.EE is set.
-  bool Kvm = false;
-  std::vector<std::string> Problems; ///< What makes the registers doubtful.
-  /// Why there are no register notes, though the facts above are known.
-  std::string NoNotes;
 };
 
 /// The ARM vCPUs, each read through ARMCPU's debug info: pstate and FPSR as

@@ -4,7 +4,6 @@
 
 #include "QemuCpuList.h"
 
-
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 

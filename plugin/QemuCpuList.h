@@ -29,6 +29,15 @@
 
 namespace qemudump {
 
+/// A target's vCPUs as read for their notes, and what makes them doubtful.
+template <typename State> struct CpuSet {
+  std::vector<State> Cpus;
+  bool Kvm = false; ///< QEMU used KVM: the registers in memory may be stale.
+  std::vector<std::string> Problems; ///< What makes the registers doubtful.
+  /// Why Cpus is empty though the list was read: the vmcore gets no notes.
+  std::string NoNotes;
+};
+
 /// The first vCPU of the list, and the layout of its type.
 struct FirstCpu {
   std::optional<TypeLayout> Layout;

@@ -12,6 +12,7 @@
 #ifndef QEMUDUMP_PLUGIN_QEMUCPUS_H
 #define QEMUDUMP_PLUGIN_QEMUCPUS_H
 
+#include "QemuCpuList.h"
 #include "QemuSession.h"
 
 #include "qemudump/X86CpuNotes.h"
@@ -24,11 +25,7 @@
 namespace qemudump {
 
 /// The vCPUs of an x86 QEMU, with the accelerator it ran.
-struct X86Cpus {
-  std::vector<X86CpuState> Cpus;
-  bool Kvm = false; ///< QEMU used KVM: the registers in memory may be stale.
-  std::vector<std::string> Problems; ///< What makes the registers doubtful.
-};
+struct X86Cpus : CpuSet<X86CpuState> {};
 
 /// The QEMU target's architecture family, from the vCPU type its debug info
 /// has (X86CPU: "x86"; ARMCPU: "aarch64" or "arm"; PowerPCCPU, S390CPU,

@@ -11,6 +11,7 @@
 #ifndef QEMUDUMP_PLUGIN_QEMURISCVCPUS_H
 #define QEMUDUMP_PLUGIN_QEMURISCVCPUS_H
 
+#include "QemuCpuList.h"
 #include "QemuSession.h"
 
 #include "qemudump/RiscvCpuNotes.h"
@@ -22,11 +23,8 @@
 
 namespace qemudump {
 
-struct RiscvCpus {
-  std::vector<RiscvCpuState> Cpus;
+struct RiscvCpus : CpuSet<RiscvCpuState> {
   bool BigEndian = false; ///< vCPU 0's mstatus.UBE is set.
-  bool Kvm = false;
-  std::vector<std::string> Problems; ///< What makes the registers doubtful.
 };
 
 /// The RISC-V vCPUs. Fails when the list or a vCPU cannot be read.

@@ -87,7 +87,7 @@ protected:
 
 TEST_F(DwarfTypesTest, OffsetsAreTheCompilers) {
   auto Printed = printedLayout(QEMUDUMP_DWARF_TYPES_PROGRAM);
-  ASSERT_EQ(Printed.size(), 10u);
+  ASSERT_EQ(Printed.size(), 11u);
   auto Cpu = Types->type("Cpu", LayoutA);
   ASSERT_TRUE(succeeded(Cpu));
   EXPECT_EQ(Cpu->size(), Printed["Cpu"].second);
@@ -132,7 +132,9 @@ TEST_F(DwarfTypesTest, WhatCannotBeLaidOutIsAnError) {
   EXPECT_EQ(errorOf(Cpu->field("env.regs[16]")),
             "Cpu.env.regs[16]: index 16 is out of the array's bounds (16)");
   EXPECT_EQ(errorOf(Cpu->field("env.grid[1]")),
-            "Cpu.env.grid[1]: indexes a multi-dimensional array");
+            "Cpu.env.grid[1]: indexes 1 of the 2 dimensions of an array");
+  EXPECT_EQ(errorOf(Cpu->field("env.grid[1][3]")),
+            "Cpu.env.grid[1][3]: index 3 is out of the array's bounds (3)");
   EXPECT_EQ(errorOf(Cpu->field("env.regs.x")),
             "Cpu.env.regs.x: 'x' is looked up in something that is not a "
             "structure or union");

@@ -16,6 +16,7 @@
 
 #include "qemudump/Aarch64CpuNotes.h"
 #include "qemudump/RiscvCpuNotes.h"
+#include "qemudump/S390CpuNotes.h"
 #include "qemudump/X86CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
@@ -43,6 +44,8 @@ public:
   void addAarch64Cpus(llvm::ArrayRef<Aarch64CpuState> Cpus);
   /// One "CORE" NT_PRSTATUS note per vCPU (RiscvCpuNotes.h).
   void addRiscvCpus(llvm::ArrayRef<RiscvCpuState> Cpus, bool Is64Bit);
+  /// Each vCPU's ten notes, "CORE" and "LINUX" (S390CpuNotes.h).
+  void addS390Cpus(llvm::ArrayRef<S390CpuState> Cpus);
 
   /// The guest's note exactly as extractGuestNote() took it from guest RAM.
   /// Its descriptor is the VMCOREINFO text when its name is "VMCOREINFO".

@@ -64,5 +64,7 @@ int layout_a(void) {
   printf("env.cv %zu %zu\n", offsetof(Cpu, env.cv), sizeof(cpu_a->env.cv));
   printf("env.ptr %zu %zu\n", offsetof(Cpu, env.ptr), sizeof(cpu_a->env.ptr));
   printf("env.xmm %zu %zu\n", offsetof(Cpu, env.xmm), sizeof(cpu_a->env.xmm));
+  printf("env.grid[1][2] %zu %zu\n", offsetof(Cpu, env.grid[1][2]),
+         sizeof(cpu_a->env.grid[1][2]));
   return 0;
 }
