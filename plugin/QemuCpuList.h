@@ -71,6 +71,26 @@ bool ranKvm(const QemuSession &S);
 std::optional<uint64_t> enumValue(lldb::SBTypeEnumMemberList Members,
                                   llvm::StringRef Name);
 
+/// The vCPUs of a target whose CPU type is \p TypeName, each read by
+/// \p ReadOne(FieldReader &, cpu_index, Set &) into the set.
+template <typename Set, typename ReadOneFn>
+llvm::Expected<Set> readCpuSet(const QemuSession &S, llvm::StringRef TypeName,
+                               ReadOneFn ReadOne) {
+  llvm::Expected<FirstCpu> First = firstCpu(S, TypeName);
+  if (!First)
+    return First.takeError();
+  Set Out;
+  Out.Kvm = ranKvm(S);
+  auto Visit = [&](FieldReader &R, uint32_t Index) -> llvm::Error {
+    ReadOne(R, Index, Out);
+    return llvm::Error::success();
+  };
+  if (llvm::Error E = walkCpus(S, *First->Layout, TypeName, First->Addr, Visit,
+                               Out.Problems))
+    return std::move(E);
+  return std::move(Out);
+}
+
 } // namespace qemudump
 
 #endif // QEMUDUMP_PLUGIN_QEMUCPULIST_H

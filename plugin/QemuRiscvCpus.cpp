@@ -13,28 +13,19 @@ using namespace llvm;
 namespace qemudump {
 
 Expected<RiscvCpus> readRiscvCpus(const QemuSession &S) {
-  Expected<FirstCpu> First = firstCpu(S, "RISCVCPU");
-  if (!First)
-    return First.takeError();
-  RiscvCpus Out;
-  Out.Kvm = ranKvm(S);
-  auto Visit = [&](FieldReader &R, uint32_t Index) -> Error {
-    RiscvCpuState St;
-    St.CpuIndex = Index;
-    St.Pc = R.u64("env.pc");
-    for (unsigned I = 1; I < 32; ++I)
-      St.Gpr[I] = R.u64(formatv("env.gpr[{0}]", I).str());
-    if (Out.Cpus.empty()) {
-      constexpr uint64_t MstatusUBE = 1u << 6;
-      Out.BigEndian = R.u64("env.mstatus") & MstatusUBE;
-    }
-    Out.Cpus.push_back(St);
-    return Error::success();
-  };
-  if (Error E = walkCpus(S, *First->Layout, "RISCVCPU", First->Addr, Visit,
-                         Out.Problems))
-    return std::move(E);
-  return Out;
+  return readCpuSet<RiscvCpus>(
+      S, "RISCVCPU", [](FieldReader &R, uint32_t Index, RiscvCpus &Out) {
+        RiscvCpuState St;
+        St.CpuIndex = Index;
+        St.Pc = R.u64("env.pc");
+        for (unsigned I = 1; I < 32; ++I)
+          St.Gpr[I] = R.u64(formatv("env.gpr[{0}]", I).str());
+        if (Out.Cpus.empty()) {
+          constexpr uint64_t MstatusUBE = 1u << 6;
+          Out.BigEndian = R.u64("env.mstatus") & MstatusUBE;
+        }
+        Out.Cpus.push_back(St);
+      });
 }
 
 } // namespace qemudump

@@ -40,21 +40,12 @@ S390CpuState registers(FieldReader &R) {
 } // namespace
 
 Expected<S390Cpus> readS390Cpus(const QemuSession &S) {
-  Expected<FirstCpu> First = firstCpu(S, "S390CPU");
-  if (!First)
-    return First.takeError();
-  S390Cpus Out;
-  Out.Kvm = ranKvm(S);
-  auto Visit = [&](FieldReader &R, uint32_t Index) -> Error {
-    S390CpuState St = registers(R);
-    St.CpuIndex = Index;
-    Out.Cpus.push_back(St);
-    return Error::success();
-  };
-  if (Error E = walkCpus(S, *First->Layout, "S390CPU", First->Addr, Visit,
-                         Out.Problems))
-    return std::move(E);
-  return Out;
+  return readCpuSet<S390Cpus>(
+      S, "S390CPU", [](FieldReader &R, uint32_t Index, S390Cpus &Out) {
+        S390CpuState St = registers(R);
+        St.CpuIndex = Index;
+        Out.Cpus.push_back(St);
+      });
 }
 
 } // namespace qemudump
