@@ -86,6 +86,12 @@ static ArchChoice inferFromFamily(const TargetFacts &Facts,
                  : ArchChoice{named("aarch64-le"),
                               "inferred: vCPU 0's SCTLR_EL1.EE is clear"};
   }
+  if (Facts.Family == "ppc64" && Facts.PpcLittleEndian)
+    return *Facts.PpcLittleEndian
+               ? ArchChoice{named("ppc64-le"),
+                            "inferred: vCPU 0's interrupts are little-endian"}
+               : ArchChoice{named("ppc64-be"),
+                            "inferred: vCPU 0's interrupts are big-endian"};
   if (Facts.RiscvBigEndian)
     return ArchChoice{named(Fits.front()),
                       formatv("inferred: qemu-system-{0}, vCPU 0's "
@@ -99,6 +105,8 @@ static ArchChoice inferFromFamily(const TargetFacts &Facts,
           .str();
   if (Facts.Family == "aarch64")
     Origin += " (" + Facts.Aarch64Problem + ")";
+  if (Facts.Family == "ppc64" && !Facts.PpcProblem.empty())
+    Origin += " (" + Facts.PpcProblem + ")";
   return ArchChoice{named(Fits.front()), Origin};
 }
 

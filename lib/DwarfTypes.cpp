@@ -8,6 +8,7 @@
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/DebugInfo/DWARF/DWARFCompileUnit.h"
 #include "llvm/DebugInfo/DWARF/DWARFContext.h"
+#include "llvm/DebugInfo/DWARF/DWARFDebugAbbrev.h"
 #include "llvm/DebugInfo/DWARF/DWARFDebugAranges.h"
 #include "llvm/DebugInfo/DWARF/DWARFDie.h"
 #include "llvm/DebugInfo/DWARF/DWARFUnit.h"
@@ -249,6 +250,22 @@ Expected<TypeLayout> DwarfTypes::type(StringRef Name,
   if (!Size)
     return dwarfError(Path, formatv("the type {0} has no size", Name));
   return TypeLayout(*this, Name.str(), Found.getOffset(), *Size);
+}
+
+bool DwarfTypes::usesForm(uint16_t Form) const {
+  const DWARFDebugAbbrev *Abbrev = Context->getDebugAbbrev();
+  if (!Abbrev)
+    return false;
+  if (Error E = Abbrev->parse()) { // a malformed table: not known to
+    consumeError(std::move(E));
+    return false;
+  }
+  for (const auto &[Offset, Set] : *Abbrev)
+    for (const DWARFAbbreviationDeclaration &Decl : Set)
+      for (const auto &Spec : Decl.attributes())
+        if (Spec.Form == Form)
+          return true;
+  return false;
 }
 
 Expected<FieldLayout> TypeLayout::field(StringRef Path) const {

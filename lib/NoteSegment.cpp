@@ -40,6 +40,13 @@ void NoteSegment::addRiscvCpus(ArrayRef<RiscvCpuState> List, bool Is64Bit) {
   addedCpus(List.size(), "PRSTATUS");
 }
 
+void NoteSegment::addPpc64Cpus(ArrayRef<PpcCpuState> List) {
+  if (List.empty())
+    return;
+  appendPpc64CpuNotes(Bytes, List, LittleEndian);
+  addedCpus(List.size(), "PRSTATUS, PRFPREG, VMX, VSX, SPE");
+}
+
 void NoteSegment::addS390Cpus(ArrayRef<S390CpuState> List) {
   if (List.empty())
     return;

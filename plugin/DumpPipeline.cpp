@@ -9,6 +9,7 @@
 #include "QemuCoreFile.h"
 #include "QemuCpus.h"
 #include "QemuMemoryMap.h"
+#include "QemuPpcCpus.h"
 #include "QemuRiscvCpus.h"
 #include "QemuS390Cpus.h"
 #include "QemuSession.h"
@@ -93,12 +94,13 @@ private:
   std::optional<ArmCpus> Arm;
   std::optional<RiscvCpus> Riscv;
   std::optional<S390Cpus> S390;
+  std::optional<PpcCpus> Ppc;
   std::string CpuProblem; ///< Why they are not.
   /// How many vCPUs were read (0: none).
   size_t vcpuCount() const {
-    for (size_t N :
-         {X86 ? X86->Cpus.size() : 0, Arm ? Arm->Cpus.size() : 0,
-          Riscv ? Riscv->Cpus.size() : 0, S390 ? S390->Cpus.size() : 0})
+    for (size_t N : {X86 ? X86->Cpus.size() : 0, Arm ? Arm->Cpus.size() : 0,
+                     Riscv ? Riscv->Cpus.size() : 0,
+                     S390 ? S390->Cpus.size() : 0, Ppc ? Ppc->Cpus.size() : 0})
       if (N)
         return N;
     return 0;
@@ -158,6 +160,11 @@ Error DumpPipeline::chooseArch() {
       Facts.RiscvBigEndian = Riscv->BigEndian;
   } else if (Family == "s390x") {
     S390 = readCpus(readS390Cpus(*Session));
+  } else if (Family == "ppc64") {
+    Ppc = readCpus(readPpcCpus(*Session));
+    if (Ppc)
+      Facts.PpcLittleEndian = Ppc->LittleEndian;
+    Facts.PpcProblem = Ppc ? Ppc->EndianProblem : CpuProblem;
   }
   Expected<ArchChoice> A = resolveArch(O.RequestedArch, Facts);
   if (!A)
@@ -220,6 +227,10 @@ NoteSegment DumpPipeline::vcpuNotes() {
   case ELF::EM_S390:
     if (usableCpus(S390))
       Segment.addS390Cpus(S390->Cpus);
+    break;
+  case ELF::EM_PPC64:
+    if (usableCpus(Ppc))
+      Segment.addPpc64Cpus(Ppc->Cpus);
     break;
   default:
     break;

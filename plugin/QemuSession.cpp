@@ -6,11 +6,15 @@
 
 #include "QemuLayout.h"
 
+#include "qemudump/DwarfTypes.h"
+
+#include "lldb/API/SBDebugger.h"
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBFileSpec.h"
 #include "lldb/API/SBSymbol.h"
 
 #include "llvm/ADT/StringRef.h"
+#include "llvm/BinaryFormat/Dwarf.h"
 #include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
@@ -64,8 +68,43 @@ std::string debugInfoRemedy(StringRef Name) {
       .str();
 }
 
+/// LLDB's major version, from "lldb version 19.1.7 ...", or 0.
+unsigned lldbMajor() {
+  const char *V = lldb::SBDebugger::GetVersionString();
+  StringRef Rest = V ? V : "";
+  unsigned Major = 0;
+  if (!Rest.consume_front("lldb version ") || Rest.consumeInteger(10, Major))
+    return 0;
+  return Major;
+}
+
+/// Why an LLDB before 20 sees no types in \p Exe's debug info, if that is
+/// why: the DWARF has DW_FORM_data16, which stops LLDB's parser.
+std::optional<std::string> unreadableDwarf(lldb::SBModule Exe, StringRef Name) {
+  unsigned Major = lldbMajor();
+  if (Major == 0 || Major >= 20)
+    return std::nullopt;
+  std::string File = debugInfoFile(Exe);
+  Expected<std::unique_ptr<DwarfTypes>> Dwarf = DwarfTypes::open(File);
+  if (!Dwarf) {
+    consumeError(Dwarf.takeError());
+    return std::nullopt;
+  }
+  if (!(*Dwarf)->usesForm(dwarf::DW_FORM_data16))
+    return std::nullopt;
+  return formatv("'{0}' is QEMU with debug info ({1}) that LLDB {2} cannot "
+                 "read: it holds DW_FORM_data16 attributes (GCC's 128-bit "
+                 "constants, as qemu-system-ppc64 has), at which LLDB's "
+                 "DWARF parser stops before version 20 (\"unsupported DW_FORM "
+                 "value: 0x1e\"); run the dump with LLDB 20 or later",
+                 Name, File, Major)
+      .str();
+}
+
 /// Why \p Exe, which has no typed address_space_memory, cannot be read.
 Error noDebugInfo(lldb::SBModule Exe, StringRef Name) {
+  if (std::optional<std::string> Why = unreadableDwarf(Exe, Name))
+    return sessionError(*Why);
   if (Exe.FindSymbol("address_space_memory").IsValid())
     return sessionError(formatv("'{0}' is QEMU but has no debug info (it has "
                                 "the symbol 'address_space_memory' but no "

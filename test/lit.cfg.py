@@ -120,7 +120,7 @@ for version in versions:
     config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
     # The other guest arches (utils/build-qemu --other-arches, 10.0 only):
     # a scenario per target, e.g. qemu-10.0-aarch64 and %qemu-aarch64-10.0.
-    for scenario in ["aarch64", "riscv64", "s390x"]:
+    for scenario in ["aarch64", "riscv64", "s390x", "ppc64", "ppc64-le"]:
         other = real_core(cores, scenario)
         if other:
             config.available_features.add(f"qemu-{version}-{scenario}")
@@ -214,6 +214,10 @@ else:
     config.available_features.add(f"lldb-{lldb_major}")
     if lldb_major >= 17:
         config.available_features.add("lldb-core-file")
+    # DW_FORM_data16 (GCC's 128-bit constants, as in qemu-system-ppc64's
+    # DWARF) stops LLDB's DWARF parser before LLDB 20.
+    if lldb_major >= 20:
+        config.available_features.add("lldb-data16")
 # An LLDB that fetches debug info from debuginfod servers (its symbol
 # locator plugin, LLDB 18 and later, built with libcurl).
 try:

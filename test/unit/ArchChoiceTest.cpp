@@ -131,6 +131,28 @@ TEST(ArchChoiceTest, RiscvByteOrderFromMstatusUbe) {
   ASSERT_TRUE(succeeded(C));
 }
 
+TEST(ArchChoiceTest, Ppc64ByteOrderFromVcpu0sInterrupts) {
+  TargetFacts F;
+  F.Family = "ppc64";
+  F.PpcLittleEndian = false;
+  Expected<ArchChoice> C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "ppc64-be");
+  EXPECT_EQ(C->Origin, "inferred: vCPU 0's interrupts are big-endian");
+  F.PpcLittleEndian = true;
+  C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "ppc64-le");
+  // Not known: little-endian assumed, saying why.
+  F.PpcLittleEndian.reset();
+  F.PpcProblem = "no PowerPCCPU";
+  C = resolveArch(nullptr, F);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "ppc64-le");
+  EXPECT_EQ(C->Origin, "inferred from qemu-system-ppc64; little-endian "
+                       "assumed, give ARCH otherwise (no PowerPCCPU)");
+}
+
 TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
   struct {
     const char *Family, *Arch;

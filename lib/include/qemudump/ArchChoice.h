@@ -42,6 +42,10 @@ struct TargetFacts {
   /// RISC-V: whether vCPU 0's mstatus.UBE is set (QEMU's dump would be
   /// big-endian, which no ARCH of qemudump's is).
   std::optional<bool> RiscvBigEndian;
+  /// ppc64: whether vCPU 0's interrupts are little-endian (QEMU's choice of
+  /// the dump's byte order), or (unset) why it is not known.
+  std::optional<bool> PpcLittleEndian;
+  std::string PpcProblem;
 };
 
 /// The ARCH names that fit a QEMU target family (qemu-system-FAMILY, or

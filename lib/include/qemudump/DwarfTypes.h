@@ -94,6 +94,10 @@ public:
   llvm::Expected<TypeLayout> type(llvm::StringRef Name,
                                   std::optional<uint64_t> CodeAddr) const;
 
+  /// Whether any abbreviation of the DWARF declares an attribute of form
+  /// \p Form (DW_FORM_data16, which LLDB before 20 cannot parse, say).
+  bool usesForm(uint16_t Form) const;
+
   /// The file read.
   llvm::StringRef path() const { return Path; }
 

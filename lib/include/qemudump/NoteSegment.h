@@ -15,6 +15,7 @@
 #define QEMUDUMP_NOTESEGMENT_H
 
 #include "qemudump/Aarch64CpuNotes.h"
+#include "qemudump/PpcCpuNotes.h"
 #include "qemudump/RiscvCpuNotes.h"
 #include "qemudump/S390CpuNotes.h"
 #include "qemudump/X86CpuNotes.h"
@@ -44,6 +45,8 @@ public:
   void addAarch64Cpus(llvm::ArrayRef<Aarch64CpuState> Cpus);
   /// One "CORE" NT_PRSTATUS note per vCPU (RiscvCpuNotes.h).
   void addRiscvCpus(llvm::ArrayRef<RiscvCpuState> Cpus, bool Is64Bit);
+  /// Each vCPU's five "CORE" notes (PpcCpuNotes.h).
+  void addPpc64Cpus(llvm::ArrayRef<PpcCpuState> Cpus);
   /// Each vCPU's ten notes, "CORE" and "LINUX" (S390CpuNotes.h).
   void addS390Cpus(llvm::ArrayRef<S390CpuState> Cpus);
 
