@@ -29,6 +29,20 @@ static const Arch Arches[] = {
 bool Arch::is64Bit() const { return ElfClass == ELF::ELFCLASS64; }
 bool Arch::isLittleEndian() const { return ElfData == ELF::ELFDATA2LSB; }
 
+ArrayRef<uint32_t> Arch::pageSizes() const {
+  static const uint32_t Arm64[] = {0x1000, 0x4000, 0x10000};
+  static const uint32_t Ppc64[] = {0x1000, 0x10000};
+  switch (Machine) {
+  case ELF::EM_AARCH64:
+  case ELF::EM_LOONGARCH:
+    return Arm64;
+  case ELF::EM_PPC64:
+    return Ppc64;
+  default:
+    return ArrayRef<uint32_t>(PageSize);
+  }
+}
+
 ArrayRef<Arch> allArches() { return Arches; }
 
 std::string archNameList() {

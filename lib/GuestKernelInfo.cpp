@@ -224,4 +224,14 @@ readInitUtsname(const GuestMemoryMap &Map, MemorySource &Memory,
   return std::move(Last);
 }
 
+std::optional<uint32_t> guestPageSize(const Arch &A, StringRef VmcoreInfo) {
+  StringMap<std::string> Info = parseVmcoreInfo(VmcoreInfo);
+  auto It = Info.find("PAGESIZE");
+  uint32_t Size;
+  if (It == Info.end() || StringRef(It->second).trim().getAsInteger(10, Size) ||
+      !is_contained(A.pageSizes(), Size))
+    return std::nullopt;
+  return Size;
+}
+
 } // namespace qemudump

@@ -184,9 +184,9 @@ static std::vector<PfnRun> pfnRuns(const GuestMemoryMap &Map,
   return Runs;
 }
 
-Expected<FileLayout> layOut(const Arch &A, const GuestMemoryMap &Map,
-                            uint64_t NotesCapacity) {
-  uint32_t PS = A.PageSize;
+Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
+                            const GuestMemoryMap &Map, uint64_t NotesCapacity) {
+  uint32_t PS = BlockSize;
   if (Map.empty())
     return createStringError(inconvertibleErrorCode(),
                              "internal error: no guest RAM to dump");

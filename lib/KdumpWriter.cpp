@@ -78,7 +78,8 @@ public:
               VmcoreNotes &Notes, MemorySource &Memory,
               const KdumpOptions &Options, ProgressFn Progress)
       : Out(Out), A(A), Map(Map), Notes(Notes), Memory(Memory),
-        Options(Options), Progress(Progress), PS(A.PageSize),
+        Options(Options), Progress(Progress),
+        PS(Options.BlockSize ? Options.BlockSize : A.PageSize),
         S(Out, Options.Form) {}
 
   Expected<KdumpStats> write();
@@ -308,7 +309,8 @@ Error KdumpWriter::emitPages() {
 Expected<KdumpStats> KdumpWriter::write() {
   if (Error E = checkBuiltIn())
     return std::move(E);
-  Expected<kdump::FileLayout> Layout = kdump::layOut(A, Map, Notes.capacity());
+  Expected<kdump::FileLayout> Layout =
+      kdump::layOut(A, PS, Map, Notes.capacity());
   if (!Layout)
     return Layout.takeError();
   L = std::move(*Layout);

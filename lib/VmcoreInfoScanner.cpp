@@ -121,9 +121,13 @@ Error VmcoreInfoScanner::prove(const Arch &A, ArrayRef<uint8_t> Note,
   if (Release.empty())
     return notProved("no OSRELEASE");
   uint64_t PageSize;
-  if (Get("PAGESIZE").getAsInteger(10, PageSize) || PageSize != A.PageSize)
-    return notProved(formatv("PAGESIZE is '{0}', not the guest's {1}",
-                             Get("PAGESIZE"), A.PageSize));
+  if (Get("PAGESIZE").getAsInteger(10, PageSize) ||
+      !is_contained(A.pageSizes(), PageSize))
+    return notProved(
+        formatv("PAGESIZE is '{0}', not a page size of {1} "
+                "({2:$[, ]})",
+                Get("PAGESIZE"), A.Name,
+                make_range(A.pageSizes().begin(), A.pageSizes().end())));
   if (Get("SYMBOL(init_uts_ns)").empty())
     return notProved("no SYMBOL(init_uts_ns)");
   std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, Info);

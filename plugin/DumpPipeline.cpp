@@ -338,9 +338,26 @@ KdumpOptions DumpPipeline::kdumpOptions() {
   K.Form = O.Form;
   K.Threads = O.Threads.value_or(0);
   K.NrCpus = vcpuCount();
-  K.GuestInfo = [this](std::optional<StringRef> VmcoreInfo) {
-    return readGuestKernelInfo(*Arch.Guest, FullMap, *Source, VmcoreInfo,
-                               Warnings);
+  // Blocks of the guest kernel's page size, when its VMCOREINFO is known
+  // before the copy (the vmcoreinfo device, a file); else the arch's.
+  const qemudump::Arch &A = *Arch.Guest;
+  std::optional<StringRef> Known;
+  if (ReadySegment)
+    Known = ReadySegment->vmcoreInfoText();
+  K.BlockSize =
+      Known ? guestPageSize(A, *Known).value_or(A.PageSize) : A.PageSize;
+  K.GuestInfo = [this, &A,
+                 Block = K.BlockSize](std::optional<StringRef> VmcoreInfo) {
+    std::optional<uint32_t> Page =
+        VmcoreInfo ? guestPageSize(A, *VmcoreInfo) : std::nullopt;
+    if (Page && *Page != Block)
+      Warnings.push_back(formatv(
+          "the guest's pages are {0} bytes (its VMCOREINFO, found in its "
+          "RAM during the copy), the kdump file's blocks {1}: makedumpfile "
+          "and crash expect them equal; dump again with --vmcoreinfo FILE "
+          "(the note found is in this vmcore), or write an ELF vmcore",
+          *Page, Block));
+    return readGuestKernelInfo(A, FullMap, *Source, VmcoreInfo, Warnings);
   };
   return K;
 }

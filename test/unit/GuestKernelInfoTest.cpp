@@ -125,3 +125,17 @@ TEST(GuestKernelInfoTest, BadPhysBaseIsAWarning) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(GuestKernelInfoTest, PageSizeIsOneTheArchHas) {
+  const Arch &Arm = cantFail(parseArch("aarch64-le"));
+  const Arch &X86 = cantFail(parseArch("X86_64"));
+  EXPECT_EQ(guestPageSize(Arm, "OSRELEASE=6.1\nPAGESIZE=65536\n"), 65536u);
+  EXPECT_EQ(guestPageSize(X86, "PAGESIZE=4096\n"), 4096u);
+  EXPECT_EQ(guestPageSize(X86, "PAGESIZE=65536\n"), std::nullopt);
+  EXPECT_EQ(guestPageSize(Arm, "PAGESIZE=lots\n"), std::nullopt);
+  EXPECT_EQ(guestPageSize(Arm, "OSRELEASE=6.1\n"), std::nullopt);
+}
+
+} // namespace

@@ -209,7 +209,7 @@ TEST(KdumpFormatTest, LayoutPlacesEveryPart) {
   ASSERT_TRUE(succeeded(Map.addRange(0x100000, 0x400000, 0x20000000)));
   NoteSegment Notes = vmcoreInfoNotes("OSRELEASE=6.1\n");
   Expected<kdump::FileLayout> L =
-      kdump::layOut(x86_64(), Map, Notes.bytes().size());
+      kdump::layOut(x86_64(), 0x1000, Map, Notes.bytes().size());
   ASSERT_TRUE(succeeded(L));
   kdump::SubHeader Sub = kdump::subHeader(*L, Notes, -4096);
   EXPECT_EQ(L->BlockSize, PS);
@@ -246,7 +246,7 @@ TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
   Notes.addX86Cpus(Cpus, true);
   Notes.finalize();
   Expected<kdump::FileLayout> L =
-      kdump::layOut(x86_64(), Map, Notes.bytes().size());
+      kdump::layOut(x86_64(), 0x1000, Map, Notes.bytes().size());
   ASSERT_TRUE(succeeded(L));
   kdump::SubHeader Sub = kdump::subHeader(*L, Notes, 0);
   EXPECT_EQ(L->Pages, 1u);
@@ -262,7 +262,7 @@ TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
   // Room for more notes than there are (a VMCOREINFO note still to be found
   // in guest RAM): more blocks, the same offsets in them.
   Expected<kdump::FileLayout> Roomy =
-      kdump::layOut(x86_64(), Map, Notes.bytes().size() + 0x10018);
+      kdump::layOut(x86_64(), 0x1000, Map, Notes.bytes().size() + 0x10018);
   ASSERT_TRUE(succeeded(Roomy));
   EXPECT_EQ(Roomy->SubHdrBlocks,
             (104 + Notes.bytes().size() + 0x10018 + PS - 1) / PS);
@@ -273,12 +273,12 @@ TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
 
 TEST(KdumpFormatTest, LayoutRefusesWhatTheFormatCannotHold) {
   GuestMemoryMap Empty;
-  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), Empty, 20)),
+  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), 0x1000, Empty, 20)),
               testing::HasSubstr("no guest RAM"));
   GuestMemoryMap Huge;
   // Beyond 2^32 blocks of bitmap: past 2^62 bytes of guest-physical space.
   ASSERT_TRUE(succeeded(Huge.addRange(0x7ffffffffffff000, 0x1000, 0x1000)));
-  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), Huge, 20)),
+  EXPECT_THAT(errorOf(kdump::layOut(x86_64(), 0x1000, Huge, 20)),
               testing::HasSubstr("too high for a kdump file"));
 }
 

@@ -314,6 +314,27 @@ TEST_F(KdumpWriterTest, HeadersDescribeTheGuest) {
   EXPECT_EQ(toStringRef(ArrayRef<uint8_t>(F).slice(VOff, VSize)), Text);
 }
 
+TEST_F(KdumpWriterTest, BlocksAreTheGuestKernelsPageSize) {
+  // A kernel of 64 KiB pages (arm64, ppc64): blocks of 64 KiB, as
+  // makedumpfile writes them; 16 blocks of the 256 pages of 4 KiB.
+  BufferMemory M;
+  GuestMemoryMap Map = mixedGuest(M, 256);
+  KdumpOptions O;
+  O.BlockSize = 0x10000;
+  Expected<KdumpStats> S = write(Map, M, O);
+  ASSERT_TRUE(succeeded(S));
+  EXPECT_EQ(S->Pages, 16u);
+  std::vector<uint8_t> F = file();
+  EXPECT_EQ(le32(F, 428), 0x10000u);     // block_size
+  EXPECT_EQ(le32(F, 440), 16u);          // max_mapnr
+  EXPECT_EQ(le64(F, 0x10000 + 96), 16u); // max_mapnr_64
+  // The descriptors of 16 pages, after the header, sub header and bitmap
+  // blocks: offset, size, flags, page_flags (24 bytes each).
+  uint64_t Descs = uint64_t(1 + le32(F, 432) + le32(F, 436)) * 0x10000;
+  for (unsigned P = 0; P < 16; ++P)
+    EXPECT_LE(le32(F, Descs + 24 * P + 8), 0x10000u) << "page " << P;
+}
+
 TEST_F(KdumpWriterTest, FlattenedStreamHoldsTheRawFile) {
   BufferMemory M;
   GuestMemoryMap Map = mixedGuest(M, 700);

@@ -93,6 +93,30 @@ TEST(VmcoreInfoScannerTest, FindsTheNoteThatProvesItself) {
   EXPECT_EQ(F->Origin, "found in guest RAM at 0x3f5d000");
 }
 
+TEST(VmcoreInfoScannerTest, A64KiBPageKernelProvesItselfOnAarch64) {
+  // arm64 (and ppc64) kernels of 64 KiB pages are common: their VMCOREINFO
+  // proves itself (init_uts_ns through kimage_voffset) as a 4 KiB one does.
+  Guest G;
+  const Arch &Arm = cantFail(parseArch("aarch64-le"));
+  auto Text = [](unsigned PageSize) {
+    return formatv("OSRELEASE=6.1.0-56-amd64\nPAGESIZE={0}\n"
+                   "SYMBOL(init_uts_ns)=ffff800081e1b000\n"
+                   "OFFSET(uts_namespace.name)=0\n"
+                   "NUMBER(kimage_voffset)=0xffff800080000000\n",
+                   PageSize)
+        .str();
+  };
+  for (unsigned PageSize : {4096, 16384, 65536}) {
+    std::vector<uint8_t> Note = G.plant(0x3f50000, Text(PageSize));
+    EXPECT_TRUE(succeeded(VmcoreInfoScanner::prove(Arm, Note, G.Map, G.M)))
+        << PageSize;
+  }
+  std::vector<uint8_t> Odd = G.plant(0x3f50000, Text(8192));
+  EXPECT_EQ(errorOf(VmcoreInfoScanner::prove(Arm, Odd, G.Map, G.M)),
+            "PAGESIZE is '8192', not a page size of aarch64-le (4096, 16384, "
+            "65536)");
+}
+
 TEST(VmcoreInfoScannerTest, ARunTheWriterSharedIsStillScanned) {
   Guest G;
   std::vector<uint8_t> Note = G.plant(0x3f5d000, vmcoreInfo("6.1.0-56-amd64"));
@@ -224,8 +248,8 @@ TEST(VmcoreInfoScannerTest, CandidatesThatDoNotProveThemselvesAreDropped) {
                   testing::HasSubstr("0x100000: init_uts_ns says release "
                                      "'6.1.0-56-amd64', the note "
                                      "'5.10.0-9-amd64'"),
-                  testing::HasSubstr("0x200000: PAGESIZE is '65536', not the "
-                                     "guest's 4096"),
+                  testing::HasSubstr("0x200000: PAGESIZE is '65536', not a "
+                                     "page size of X86_64 (4096)"),
                   testing::HasSubstr("0x300000: init_uts_ns (physical"),
                   testing::HasSubstr("is not in guest RAM")));
 }

@@ -28,6 +28,9 @@ struct Arch {
 
   bool is64Bit() const;
   bool isLittleEndian() const;
+  /// The page sizes the guest's kernel may be built with, PageSize first
+  /// (aarch64 and ppc64 kernels of 64 KiB pages are common).
+  llvm::ArrayRef<uint32_t> pageSizes() const;
 };
 
 /// Every supported architecture, in the order the help text lists them.

@@ -60,6 +60,11 @@ GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
                                     std::optional<llvm::StringRef> VmcoreInfo,
                                     std::vector<std::string> &Warnings);
 
+/// The guest kernel's page size, VMCOREINFO's PAGESIZE, when it is one of
+/// \p A's page sizes.
+std::optional<uint32_t> guestPageSize(const Arch &A,
+                                      llvm::StringRef VmcoreInfo);
+
 /// Where the guest kernel's init_uts_ns is, from VMCOREINFO.
 struct InitUtsNsAddress {
   uint64_t Vaddr = 0; ///< SYMBOL(init_uts_ns) (KASLR offset included).

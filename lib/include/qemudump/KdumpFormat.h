@@ -115,11 +115,13 @@ struct FileLayout {
   uint64_t DataOffset = 0; ///< The first stored page, after the zero page.
 };
 
-/// The layout of the kdump file of \p Map for the guest \p A, with room for
-/// \p NotesCapacity bytes of notes. Fails when the page size is not a power
-/// of two of at least 512, there is no RAM, or guest RAM reaches too high
-/// for the format's 32-bit block counts.
-llvm::Expected<FileLayout> layOut(const Arch &A, const GuestMemoryMap &Map,
+/// The layout of the kdump file of \p Map for the guest \p A, in blocks
+/// (pages) of \p BlockSize bytes, with room for \p NotesCapacity bytes of
+/// notes. Fails when the block size is not a power of two of at least 512,
+/// there is no RAM, or guest RAM reaches too high for the format's 32-bit block
+/// counts.
+llvm::Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
+                                  const GuestMemoryMap &Map,
                                   uint64_t NotesCapacity);
 
 /// The sub header of a file laid out as \p L, holding \p Notes (at most the

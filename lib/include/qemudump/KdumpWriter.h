@@ -46,6 +46,9 @@ struct KdumpOptions {
   KdumpForm Form = KdumpForm::Raw;
   /// Compression threads; 0 picks defaultKdumpThreads().
   unsigned Threads = 0;
+  /// The block (page) size: the guest kernel's page size; 0: the arch's
+  /// default page size.
+  uint32_t BlockSize = 0;
   /// nr_cpus; 0: the note segment's vCPU count (at least 1).
   unsigned NrCpus = 0;
   /// The header's time stamp (seconds since the epoch); unset: now.
