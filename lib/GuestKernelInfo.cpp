@@ -195,6 +195,11 @@ locateInitUtsNs(const Arch &A, const StringMap<std::string> &Info) {
     if (It != Info.end())
       if (std::optional<uint64_t> VOff = parseHex(It->second))
         return InitUtsNsAddress{*Vaddr, *Vaddr - *VOff};
+  } else if (A.Machine == ELF::EM_PPC64) {
+    // The kernel runs in the linear map at PAGE_OFFSET.
+    constexpr uint64_t PageOffset = 0xc000000000000000ULL;
+    if (*Vaddr >= PageOffset)
+      return InitUtsNsAddress{*Vaddr, *Vaddr - PageOffset};
   }
   return std::nullopt;
 }

@@ -26,6 +26,7 @@
 #include "qemudump/VmcoreInfoScanner.h"
 #include "qemudump/VmcoreNotes.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -65,6 +66,7 @@ private:
   Error planNotes();
   DumpSummary summaryHeader() const;
   KdumpOptions kdumpOptions();
+  std::optional<std::string> prescanVmcoreInfo();
   Expected<DumpSummary> write();
 
   lldb::SBDebugger Debugger;
@@ -338,12 +340,17 @@ KdumpOptions DumpPipeline::kdumpOptions() {
   K.Form = O.Form;
   K.Threads = O.Threads.value_or(0);
   K.NrCpus = vcpuCount();
-  // Blocks of the guest kernel's page size, when its VMCOREINFO is known
-  // before the copy (the vmcoreinfo device, a file); else the arch's.
+  // Blocks of the guest kernel's page size: its VMCOREINFO known before the
+  // copy (the vmcoreinfo device, a file), or found by a scan beforehand
+  // where the arch has several page sizes; else the arch's.
   const qemudump::Arch &A = *Arch.Guest;
-  std::optional<StringRef> Known;
-  if (ReadySegment)
-    Known = ReadySegment->vmcoreInfoText();
+  std::optional<std::string> Known;
+  if (ReadySegment) {
+    if (std::optional<StringRef> Text = ReadySegment->vmcoreInfoText())
+      Known = Text->str();
+  } else if (Scanner && A.pageSizes().size() > 1) {
+    Known = prescanVmcoreInfo();
+  }
   K.BlockSize =
       Known ? guestPageSize(A, *Known).value_or(A.PageSize) : A.PageSize;
   K.GuestInfo = [this, &A,
@@ -360,6 +367,36 @@ KdumpOptions DumpPipeline::kdumpOptions() {
     return readGuestKernelInfo(A, FullMap, *Source, VmcoreInfo, Warnings);
   };
   return K;
+}
+
+/// The VMCOREINFO text a scan of all guest RAM finds, before the copy: a
+/// kdump file's blocks are the guest's pages, which on arches of several
+/// page sizes only its VMCOREINFO tells. The copy scans again (a candidate
+/// seen twice counts once) and finds the same note.
+std::optional<std::string> DumpPipeline::prescanVmcoreInfo() {
+  std::vector<uint8_t> Buf(4 << 20);
+  for (const MemoryBlock &B : FullMap.blocks())
+    for (uint64_t Pos = 0; Pos < B.size(); Pos += Buf.size()) {
+      uint64_t N = std::min<uint64_t>(Buf.size(), B.size() - Pos);
+      if (Error E = Scanner->read(B.HostAddr + Pos,
+                                  MutableArrayRef<uint8_t>(Buf.data(), N))) {
+        consumeError(std::move(E)); // the copy reports it
+        return std::nullopt;
+      }
+    }
+  std::vector<std::string> Ignored; // the copy's scan says them
+  std::optional<VmcoreInfoScanner::Found> F = Scanner->find(FullMap, Ignored);
+  if (!F)
+    return std::nullopt;
+  Expected<std::vector<NoteView>> Notes =
+      parseNotes(F->Note, Arch.Guest->isLittleEndian());
+  if (!Notes) {
+    consumeError(Notes.takeError());
+    return std::nullopt;
+  }
+  if (Notes->empty())
+    return std::nullopt;
+  return toStringRef(Notes->front().Desc).str();
 }
 
 /// The file, by the format's writer (reading guest memory through the

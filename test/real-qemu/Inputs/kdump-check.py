@@ -39,9 +39,13 @@ def cstr(b):
 
 
 def read_header(path):
-    """The fields of an x86_64 (64-bit little-endian) kdump file."""
+    """The fields of a 64-bit little-endian kdump file (any block size)."""
     with open(path, "rb") as f:
-        data = f.read(2 * 4096)
+        data = f.read(4096)
+        if len(data) >= 432:
+            bs, = struct.unpack_from("<i", data, 428)
+            f.seek(0)
+            data = f.read(max(4096, bs) + 4096)
         if data[:8] != b"KDUMP   ":
             fail("%s: no KDUMP signature: %r" % (path, data[:16]))
         h = {}
