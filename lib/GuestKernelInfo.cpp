@@ -200,6 +200,10 @@ locateInitUtsNs(const Arch &A, const StringMap<std::string> &Info) {
     constexpr uint64_t PageOffset = 0xc000000000000000ULL;
     if (*Vaddr >= PageOffset)
       return InitUtsNsAddress{*Vaddr, *Vaddr - PageOffset};
+  } else if (A.Machine == ELF::EM_S390) {
+    // Identity-mapped (the kernel image too, before Linux 6.10): the proof
+    // through init_uts_ns rejects a kernel where it is not.
+    return InitUtsNsAddress{*Vaddr, *Vaddr};
   }
   return std::nullopt;
 }

@@ -4,6 +4,8 @@
 
 #include "qemudump/GuestKernelInfo.h"
 
+#include "qemudump/Notes.h"
+
 #include "BufferMemory.h"
 
 #include "TestUtil.h"
@@ -136,6 +138,24 @@ TEST(GuestKernelInfoTest, PageSizeIsOneTheArchHas) {
   EXPECT_EQ(guestPageSize(X86, "PAGESIZE=65536\n"), std::nullopt);
   EXPECT_EQ(guestPageSize(Arm, "PAGESIZE=lots\n"), std::nullopt);
   EXPECT_EQ(guestPageSize(Arm, "OSRELEASE=6.1\n"), std::nullopt);
+}
+
+} // namespace
+
+namespace {
+
+TEST(GuestKernelInfoTest, InitUtsNsOfPpc64AndS390) {
+  StringMap<std::string> Ppc =
+      parseVmcoreInfo("SYMBOL(init_uts_ns)=c000000002b1c5e0\n");
+  std::optional<InitUtsNsAddress> P =
+      locateInitUtsNs(cantFail(parseArch("ppc64-le")), Ppc);
+  ASSERT_TRUE(P.has_value());
+  EXPECT_EQ(P->Paddr, 0x2b1c5e0u) << "the linear map at PAGE_OFFSET";
+  StringMap<std::string> S390 = parseVmcoreInfo("SYMBOL(init_uts_ns)=ef4898\n");
+  std::optional<InitUtsNsAddress> S =
+      locateInitUtsNs(cantFail(parseArch("s390")), S390);
+  ASSERT_TRUE(S.has_value());
+  EXPECT_EQ(S->Paddr, 0xef4898u) << "identity-mapped";
 }
 
 } // namespace

@@ -73,7 +73,8 @@ struct InitUtsNsAddress {
 
 /// SYMBOL(init_uts_ns) of \p Info translated to guest-physical: on x86_64
 /// with NUMBER(phys_base), on aarch64 with NUMBER(kimage_voffset), on ppc64
-/// from the linear map at PAGE_OFFSET (0xc000000000000000). None when
+/// from the linear map at PAGE_OFFSET (0xc000000000000000), on s390x as is
+/// (identity-mapped). None when
 /// VMCOREINFO does not say, or the arch's translation is unknown.
 std::optional<InitUtsNsAddress>
 locateInitUtsNs(const Arch &A, const llvm::StringMap<std::string> &Info);

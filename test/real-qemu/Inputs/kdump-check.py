@@ -194,15 +194,16 @@ def cmd_phys_base(kdump, ref):
 
 def elf_loads_and_vmcoreinfo(path):
     """PT_LOADs (paddr, offset, filesz) and the VMCOREINFO text of an ELF64
-    little-endian vmcore."""
+    vmcore of either byte order."""
     with open(path, "rb") as f:
         eh = f.read(64)
-        phoff, = struct.unpack_from("<Q", eh, 32)
-        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        o = ">" if eh[5] == 2 else "<"
+        phoff, = struct.unpack_from(o + "Q", eh, 32)
+        phentsize, phnum = struct.unpack_from(o + "HH", eh, 54)
         f.seek(phoff)
         loads, vmcoreinfo = [], None
         for _ in range(phnum):
-            p_type, _, off, _, paddr, filesz, _, _ = struct.unpack("<IIQQQQQQ", f.read(phentsize))
+            p_type, _, off, _, paddr, filesz, _, _ = struct.unpack(o + "IIQQQQQQ", f.read(phentsize))
             if p_type == 1:
                 loads.append((paddr, off, filesz))
             elif p_type == 4:
@@ -212,7 +213,7 @@ def elf_loads_and_vmcoreinfo(path):
                 f.seek(here)
                 i = 0
                 while i + 12 <= len(notes):
-                    namesz, descsz, _ = struct.unpack_from("<III", notes, i)
+                    namesz, descsz, _ = struct.unpack_from(o + "III", notes, i)
                     name = notes[i + 12:i + 12 + namesz].rstrip(b"\0")
                     d = i + 12 + (namesz + 3) // 4 * 4
                     if name == b"VMCOREINFO":
