@@ -128,8 +128,12 @@ Expected<ArchChoice> resolveArch(const Arch *Requested,
     return inferFromFamily(Facts, Fits);
   return createStringError(
       inconvertibleErrorCode(),
-      formatv("cannot infer ARCH for this program (no X86CPU type and not "
-              "named qemu-system-*): give ARCH, one of {0}",
+      formatv("cannot infer ARCH for this program: neither its vCPU type nor "
+              "its name (qemu-system-TARGET) is of a target qemudump knows{0}; "
+              "give ARCH, one of {1}",
+              Facts.Family.empty()
+                  ? ""
+                  : " (it is qemu-system-" + Facts.Family + ")",
               archNameList())
           .str());
 }

@@ -150,14 +150,34 @@ GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
                                     std::optional<StringRef> VmcoreInfo,
                                     std::vector<std::string> &Warnings) {
   GuestKernelInfo G = defaults(A);
+  // aarch64's phys_base is PHYS_OFFSET, the start of RAM: as QEMU's dump,
+  // guessed as the lowest guest RAM until VMCOREINFO says.
+  bool Arm64 = A.Machine == ELF::EM_AARCH64;
+  if (Arm64 && !Map.empty())
+    G.PhysBase = int64_t(Map.blocks().front().GuestStart);
   if (!VmcoreInfo) {
-    Warnings.push_back("no VMCOREINFO from the guest: the kdump header's "
-                       "utsname says only what is known (Linux, the "
-                       "machine), phys_base is 0");
+    Warnings.push_back(formatv("no VMCOREINFO from the guest: the kdump "
+                               "header's utsname says only what is known "
+                               "(Linux, the machine), phys_base is {0}",
+                               Arm64 ? "the lowest guest RAM address" : "0")
+                           .str());
     return G;
   }
   StringMap<std::string> Info = parseVmcoreInfo(*VmcoreInfo);
   takeVmcoreInfoNumbers(Info, G, Warnings);
+  if (Arm64) {
+    auto It = Info.find("NUMBER(PHYS_OFFSET)");
+    if (It != Info.end()) {
+      if (std::optional<uint64_t> V = parseHex(It->second))
+        G.PhysBase = int64_t(*V);
+      else
+        Warnings.push_back(formatv("VMCOREINFO's NUMBER(PHYS_OFFSET)={0} is "
+                                   "not a hexadecimal number; phys_base is "
+                                   "the lowest guest RAM address",
+                                   It->second)
+                               .str());
+    }
+  }
   std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, Info);
   if (!Where)
     return G;

@@ -63,6 +63,7 @@ private:
   /// The vCPUs \p Read, or none, CpuProblem saying why.
   template <typename Set> std::optional<Set> readCpus(Expected<Set> Read);
   template <typename Set> bool usableCpus(const std::optional<Set> &Read);
+  void noNotesForArch();
   Error planNotes();
   DumpSummary summaryHeader() const;
   KdumpOptions kdumpOptions();
@@ -234,10 +235,25 @@ NoteSegment DumpPipeline::vcpuNotes() {
     if (usableCpus(Ppc))
       Segment.addPpc64Cpus(Ppc->Cpus);
     break;
+  case ELF::EM_ARM:
+    if (Arm && !Arm->Aarch64)
+      Warnings.push_back(Arm->NoNotes + "; the vmcore has no vCPU notes");
+    else
+      noNotesForArch();
+    break;
   default:
+    noNotesForArch();
     break;
   }
   return Segment;
+}
+
+/// Warns that qemudump writes no vCPU notes for this ARCH.
+void DumpPipeline::noNotesForArch() {
+  Warnings.push_back(formatv("qemudump writes no vCPU notes for ARCH {0}; "
+                             "the vmcore has none",
+                             Arch.Guest->Name)
+                         .str());
 }
 
 /// Whether \p Read has vCPUs to write notes of; warns why not, and of what
@@ -248,6 +264,11 @@ bool DumpPipeline::usableCpus(const std::optional<Set> &Read) {
     Warnings.push_back((Why + "; the vmcore has no vCPU notes").str());
     return false;
   };
+  if (!Read && CpuProblem.empty()) // ARCH given for another target
+    return NoNotes(formatv("ARCH {0} is not this QEMU's target ({1}), whose "
+                           "vCPUs were not read for it",
+                           Arch.Guest->Name,
+                           Family.empty() ? "unknown" : Family));
   if (!Read)
     return NoNotes("cannot read the vCPUs' registers (" + CpuProblem + ")");
   if (Read->Cpus.empty())
@@ -376,13 +397,20 @@ KdumpOptions DumpPipeline::kdumpOptions() {
 std::optional<std::string> DumpPipeline::prescanVmcoreInfo() {
   std::vector<uint8_t> Buf(4 << 20);
   for (const MemoryBlock &B : FullMap.blocks())
-    for (uint64_t Pos = 0; Pos < B.size(); Pos += Buf.size()) {
+    for (uint64_t Pos = 0; Pos < B.size();) {
       uint64_t N = std::min<uint64_t>(Buf.size(), B.size() - Pos);
-      if (Error E = Scanner->read(B.HostAddr + Pos,
-                                  MutableArrayRef<uint8_t>(Buf.data(), N))) {
-        consumeError(std::move(E)); // the copy reports it
-        return std::nullopt;
+      // Known zeros (holes of the core) hold no note: skipped, as the copy
+      // skips them.
+      MemorySource::Extent X = Scanner->extent(B.HostAddr + Pos, N);
+      if (X.Zero) {
+        Pos += std::max<uint64_t>(X.Length, 1);
+        continue;
       }
+      N = std::min<uint64_t>(N, std::max<uint64_t>(X.Length, 1));
+      // A chunk that cannot be read is the copy's to report.
+      consumeError(Scanner->read(B.HostAddr + Pos,
+                                 MutableArrayRef<uint8_t>(Buf.data(), N)));
+      Pos += N;
     }
   std::vector<std::string> Ignored; // the copy's scan says them
   std::optional<VmcoreInfoScanner::Found> F = Scanner->find(FullMap, Ignored);
@@ -411,6 +439,13 @@ Expected<DumpSummary> DumpPipeline::write() {
   if (!O.Kdump && !Class.Why.empty())
     Sum.ArchNotes.push_back(Class.Why);
 
+  // A kdump file's block size may need a scan of guest RAM first.
+  std::optional<KdumpOptions> KOptions;
+  if (O.Kdump) {
+    KOptions = kdumpOptions();
+    lap("kdump block size");
+  }
+
   OutputFile::Options FileOptions;
   FileOptions.Sync = O.Sync;
   Expected<OutputFile> Out = OutputFile::create(O.File, FileOptions);
@@ -424,8 +459,8 @@ Expected<DumpSummary> DumpPipeline::write() {
   };
   MemorySource &Memory = Scanner ? *Scanner : *Source;
   if (O.Kdump) {
-    Expected<KdumpStats> Stats = writeKdumpVmcore(*Out, A, Map, *Notes, Memory,
-                                                  kdumpOptions(), OnProgress);
+    Expected<KdumpStats> Stats =
+        writeKdumpVmcore(*Out, A, Map, *Notes, Memory, *KOptions, OnProgress);
     if (!Stats)
       return Stats.takeError();
     Sum.MemoryBytes = Stats->MemoryBytes;

@@ -26,7 +26,7 @@ namespace qemudump {
 
 struct PpcCpus : CpuSet<PpcCpuState> {
   /// vCPU 0's interrupts are little-endian: QEMU writes a little-endian
-  /// dump; unset when it cannot be told (Problems says why).
+  /// dump; unset when it cannot be told (EndianProblem says why).
   std::optional<bool> LittleEndian;
   std::string EndianProblem;
 };

@@ -182,13 +182,14 @@ TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
 
 TEST(ArchChoiceTest, UnknownProgramsNeedArch) {
   EXPECT_EQ(errorOf(resolveArch(nullptr, TargetFacts())),
-            "cannot infer ARCH for this program (no X86CPU type and not named "
-            "qemu-system-*): give ARCH, one of " +
+            "cannot infer ARCH for this program: neither its vCPU type nor its "
+            "name (qemu-system-TARGET) is of a target qemudump knows; give "
+            "ARCH, one of " +
                 archNameList());
   TargetFacts Mips;
   Mips.Family = "mips";
   EXPECT_THAT(errorOf(resolveArch(nullptr, Mips)),
-              testing::HasSubstr("cannot infer ARCH"));
+              testing::HasSubstr("(it is qemu-system-mips); give ARCH"));
 }
 
 TEST(ArchChoiceTest, ElfClassIsWidenedOnlyFor386AboveFourGiB) {

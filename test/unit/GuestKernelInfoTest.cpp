@@ -159,3 +159,33 @@ TEST(GuestKernelInfoTest, InitUtsNsOfPpc64AndS390) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(GuestKernelInfoTest, Aarch64PhysBaseIsPhysOffsetAsQemuWritesIt) {
+  // QEMU's aarch64 dump: phys_base is NUMBER(PHYS_OFFSET) (hex; negative
+  // with a randomized linear map), else the lowest guest RAM address.
+  const Arch &Arm = cantFail(parseArch("aarch64-le"));
+  BufferMemory M;
+  M.Buffers[0x10000000].assign(0x100000, 0);
+  GuestMemoryMap Map;
+  cantFail(Map.addRange(0x40000000, 0x100000, 0x10000000));
+  std::vector<std::string> Warnings;
+  GuestKernelInfo G =
+      readGuestKernelInfo(Arm, Map, M,
+                          StringRef("OSRELEASE=6.1.0-50-arm64\n"
+                                    "NUMBER(PHYS_OFFSET)=0xfffff9db00000000\n"),
+                          Warnings);
+  EXPECT_EQ(uint64_t(G.PhysBase), 0xfffff9db00000000u);
+  G = readGuestKernelInfo(Arm, Map, M, StringRef("OSRELEASE=6.1.0-50-arm64\n"),
+                          Warnings);
+  EXPECT_EQ(G.PhysBase, 0x40000000);
+  Warnings.clear();
+  G = readGuestKernelInfo(Arm, Map, M, std::nullopt, Warnings);
+  EXPECT_EQ(G.PhysBase, 0x40000000);
+  ASSERT_EQ(Warnings.size(), 1u);
+  EXPECT_NE(Warnings[0].find("phys_base is the lowest guest RAM address"),
+            std::string::npos);
+}
+
+} // namespace

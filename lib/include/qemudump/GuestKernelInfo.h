@@ -51,7 +51,9 @@ struct GuestKernelInfo {
 
 /// The guest kernel's utsname and phys_base from \p VmcoreInfo (the guest's
 /// VMCOREINFO text, if it has one) and the guest's init_uts_ns read from
-/// \p Memory through \p Map. phys_base is NUMBER(phys_base), signed decimal;
+/// \p Memory through \p Map. phys_base is NUMBER(phys_base), signed decimal
+/// (aarch64: NUMBER(PHYS_OFFSET), hex, else the lowest RAM address, as
+/// QEMU's dump);
 /// release is OSRELEASE. What cannot be known is filled in ("Linux",
 /// "unknown", "(none)", the machine of \p A): no field is ever empty.
 /// Problems become \p Warnings.
