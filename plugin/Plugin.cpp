@@ -7,9 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "DumpCommand.h"
-#include "MemoryMapCommand.h"
-#include "VersionCommand.h"
+#include "Commands/DumpCommand.h"
+#include "Commands/MemoryMapCommand.h"
+#include "Commands/VersionCommand.h"
 
 #include "lldb/API/SBCommandInterpreter.h"
 #include "lldb/API/SBDebugger.h"

@@ -23,7 +23,7 @@
 
 #include "GuestPattern.h"
 
-#include "qemudump/Notes.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/BinaryFormat/ELF.h"

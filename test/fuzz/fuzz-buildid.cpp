@@ -10,7 +10,7 @@
 
 #include "FuzzCheck.h"
 
-#include "qemudump/BuildId.h"
+#include "qemudump/Input/BuildId.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -12,7 +12,7 @@
 
 #include "FuzzCheck.h"
 
-#include "qemudump/CoreFileMemory.h"
+#include "qemudump/Input/CoreFileMemory.h"
 
 #include <algorithm>
 #include <cstddef>

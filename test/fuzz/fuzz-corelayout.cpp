@@ -12,7 +12,7 @@
 
 #include "FuzzCheck.h"
 
-#include "qemudump/CoreLayout.h"
+#include "qemudump/Input/CoreLayout.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -15,7 +15,7 @@
 
 #include "FuzzCheck.h"
 
-#include "qemudump/GuestMemoryMap.h"
+#include "qemudump/Guest/GuestMemoryMap.h"
 
 #include "llvm/Support/Endian.h"
 

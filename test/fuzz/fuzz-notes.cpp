@@ -12,8 +12,8 @@
 
 #include "FuzzCheck.h"
 
-#include "qemudump/NoteSegment.h"
-#include "qemudump/Notes.h"
+#include "qemudump/Notes/NoteSegment.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "llvm/ADT/StringExtras.h"
 

@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/ArchChoice.h"
+#include "qemudump/Arch/ArchChoice.h"
 
 #include "TestUtil.h"
 

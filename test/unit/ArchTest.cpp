@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/Arch.h"
+#include "qemudump/Arch/Arch.h"
 
 #include "TestUtil.h"
 #include "llvm/BinaryFormat/ELF.h"

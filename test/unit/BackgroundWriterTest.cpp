@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/BackgroundWriter.h"
+#include "Vmcore/BackgroundWriter.h"
 
 #include "TestUtil.h"
 

@@ -5,8 +5,8 @@
 #ifndef QEMUDUMP_TEST_UNIT_BUFFERMEMORY_H
 #define QEMUDUMP_TEST_UNIT_BUFFERMEMORY_H
 
-#include "qemudump/MemoryFault.h"
-#include "qemudump/MemorySource.h"
+#include "qemudump/Input/MemoryFault.h"
+#include "qemudump/Input/MemorySource.h"
 
 #include <cstring>
 #include <map>

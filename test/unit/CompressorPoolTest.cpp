@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/CompressorPool.h"
+#include "Vmcore/CompressorPool.h"
 
 #include "gtest/gtest.h"
 

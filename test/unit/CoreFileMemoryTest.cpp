@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/CoreFileMemory.h"
-#include "qemudump/MemoryFault.h"
+#include "qemudump/Input/CoreFileMemory.h"
+#include "qemudump/Input/MemoryFault.h"
 
 #include "TestUtil.h"
 

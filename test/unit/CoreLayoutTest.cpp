@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/CoreLayout.h"
-#include "qemudump/BuildId.h"
+#include "qemudump/Input/CoreLayout.h"
+#include "qemudump/Input/BuildId.h"
 
 #include "TestUtil.h"
 

@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/DumpOptions.h"
+#include "qemudump/Command/DumpOptions.h"
 
 #include "TestUtil.h"
 

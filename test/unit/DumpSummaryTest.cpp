@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/DumpSummary.h"
+#include "qemudump/Command/DumpSummary.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

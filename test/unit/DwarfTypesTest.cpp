@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/DwarfTypes.h"
+#include "qemudump/Input/DwarfTypes.h"
 
 #include "TestUtil.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/ElfVmcoreWriter.h"
-#include "qemudump/MemoryFault.h"
-#include "qemudump/NoteSegment.h"
-#include "qemudump/Notes.h"
-#include "qemudump/VmcoreNotes.h"
+#include "qemudump/Vmcore/ElfVmcoreWriter.h"
+#include "qemudump/Input/MemoryFault.h"
+#include "qemudump/Notes/NoteSegment.h"
+#include "qemudump/Notes/Notes.h"
+#include "qemudump/Notes/VmcoreNotes.h"
 
 #include "BufferMemory.h"
 #include "TestUtil.h"

@@ -2,9 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/GuestKernelInfo.h"
+#include "qemudump/Guest/GuestKernelInfo.h"
 
-#include "qemudump/Notes.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "BufferMemory.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/GuestMemoryMap.h"
+#include "qemudump/Guest/GuestMemoryMap.h"
 
 #include "TestUtil.h"
 

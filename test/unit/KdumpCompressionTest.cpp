@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/KdumpCompression.h"
-#include "qemudump/KdumpWriter.h"
+#include "qemudump/Vmcore/KdumpCompression.h"
+#include "qemudump/Vmcore/KdumpWriter.h"
 
 #include "TestUtil.h"
 

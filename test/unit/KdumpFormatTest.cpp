@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/KdumpFormat.h"
-#include "qemudump/Notes.h"
+#include "Vmcore/KdumpFormat.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "KdumpTestUtil.h"
 #include "TestUtil.h"

@@ -5,10 +5,10 @@
 #ifndef QEMUDUMP_TEST_UNIT_KDUMPTESTUTIL_H
 #define QEMUDUMP_TEST_UNIT_KDUMPTESTUTIL_H
 
-#include "qemudump/Arch.h"
-#include "qemudump/GuestKernelInfo.h"
-#include "qemudump/NoteSegment.h"
-#include "qemudump/Notes.h"
+#include "qemudump/Arch/Arch.h"
+#include "qemudump/Guest/GuestKernelInfo.h"
+#include "qemudump/Notes/NoteSegment.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringExtras.h"

@@ -2,9 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/KdumpWriter.h"
-#include "qemudump/NoteSegment.h"
-#include "qemudump/Notes.h"
+#include "qemudump/Vmcore/KdumpWriter.h"
+#include "qemudump/Notes/NoteSegment.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "BufferMemory.h"
 

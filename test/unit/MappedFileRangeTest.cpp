@@ -2,7 +2,7 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/MappedFileRange.h"
+#include "Input/MappedFileRange.h"
 
 #include "TestUtil.h"
 

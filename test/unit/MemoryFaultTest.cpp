@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/MemoryFault.h"
-#include "qemudump/MemorySource.h"
+#include "qemudump/Input/MemoryFault.h"
+#include "qemudump/Input/MemorySource.h"
 
 #include "BufferMemory.h"
 #include "TestUtil.h"

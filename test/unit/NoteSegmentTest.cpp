@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/NoteSegment.h"
-#include "qemudump/Notes.h"
+#include "qemudump/Notes/NoteSegment.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "TestUtil.h"
 

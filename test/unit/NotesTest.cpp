@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/Notes.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "TestUtil.h"
 #include "llvm/ADT/StringExtras.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/OutputFile.h"
+#include "qemudump/Vmcore/OutputFile.h"
 
 #include "TestUtil.h"
 #include "llvm/ADT/SmallString.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/RamDiscardBitmap.h"
+#include "qemudump/Guest/RamDiscardBitmap.h"
 
 #include "TestUtil.h"
 

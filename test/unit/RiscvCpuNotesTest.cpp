@@ -2,9 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/RiscvCpuNotes.h"
+#include "qemudump/Arch/Riscv.h"
 
-#include "qemudump/Notes.h"
+#include "qemudump/Notes/Notes.h"
 
 #include "TestUtil.h"
 

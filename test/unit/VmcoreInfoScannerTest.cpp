@@ -2,11 +2,11 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/VmcoreInfoScanner.h"
+#include "qemudump/Guest/VmcoreInfoScanner.h"
 
-#include "qemudump/ElfVmcoreWriter.h"
-#include "qemudump/Notes.h"
-#include "qemudump/VmcoreNotes.h"
+#include "qemudump/Vmcore/ElfVmcoreWriter.h"
+#include "qemudump/Notes/Notes.h"
+#include "qemudump/Notes/VmcoreNotes.h"
 
 #include "BufferMemory.h"
 #include "TestUtil.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/X86Flags.h"
+#include "qemudump/Arch/X86Flags.h"
 
 #include "TestUtil.h"
 

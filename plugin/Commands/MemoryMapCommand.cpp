@@ -1,0 +1,81 @@
+//===- MemoryMapCommand.cpp - `qemu guest-memory-map` ---------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+
+#include "Commands/MemoryMapCommand.h"
+
+#include "Commands/CommandReply.h"
+#include "Input/QemuCoreFile.h"
+#include "Qemu/QemuMemoryMap.h"
+#include "Qemu/QemuSession.h"
+
+#include "qemudump/Command/DumpSummary.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+std::string table(const GuestMemory &Memory) {
+  std::string Text = "guest RAM blocks:\n"
+                     "target_start     target_end       host_addr        "
+                     "message               count region\n"
+                     "---------------- ---------------- ---------------- "
+                     "--------------------- ----- ------\n";
+  for (const FlatRangeRow &R : Memory.Rows)
+    Text +=
+        formatv("{0:x-16} {1:x-16} {2:x-16} {3,-21} {4,5} {5}\n", R.GuestStart,
+                R.GuestEnd, R.HostAddr, R.Message, R.BlockCount, R.Region)
+            .str();
+  const GuestMemoryMap &Map = Memory.Map;
+  Text += formatv("{0} {1}, {2} of guest RAM\n", Map.blocks().size(),
+                  Map.blocks().size() == 1 ? "block" : "blocks",
+                  humanBytes(Map.totalBytes()))
+              .str();
+  return Text;
+}
+
+Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
+                                std::vector<std::string> &Warnings) {
+  if (!commandArguments(Args).empty())
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("unexpected arguments; usage: {0}", MemoryMapCommand::syntax())
+            .str());
+  Expected<QemuSession> S = QemuSession::open(Debugger);
+  if (!S)
+    return S.takeError();
+  Expected<std::unique_ptr<MemorySource>> Source = openQemuMemory(*S);
+  if (!Source)
+    return Source.takeError();
+  Expected<GuestMemory> Memory = readGuestMemory(*S);
+  if (!Memory)
+    return withKnownDamage(Memory.takeError(), **Source);
+  Warnings = Memory->Warnings;
+  for (const FlatRangeRow &R : Memory->Rows)
+    if (!R.Undumpable.empty())
+      Warnings.push_back(R.Undumpable);
+  return table(*Memory);
+}
+
+} // namespace
+
+const char *MemoryMapCommand::help() {
+  return "Print the guest's RAM blocks as `qemu dump-guest-memory` will dump "
+         "them: each RAM flat range of QEMU's memory map, its QEMU (host) "
+         "address, and whether it starts a block or joins the previous one.";
+}
+
+const char *MemoryMapCommand::syntax() { return "qemu guest-memory-map"; }
+
+bool MemoryMapCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
+                                 lldb::SBCommandReturnObject &Result) {
+  std::vector<std::string> Warnings;
+  Expected<std::string> Table = memoryMap(Debugger, Args, Warnings);
+  return reply(Result, std::move(Table), Warnings);
+}
+
+} // namespace qemudump

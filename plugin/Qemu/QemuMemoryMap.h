@@ -1,0 +1,75 @@
+//===- QemuMemoryMap.h - The guest's RAM from QEMU's flat view --*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Walks address_space_memory.current_map (a FlatView: `nr` FlatRanges, each
+// a part of a MemoryRegion at a guest-physical range) and keeps what QEMU's
+// own dump keeps (system/memory_mapping.c): RAM, ROM included, but not RAM
+// devices nor non-volatile memory; each range's host address is its
+// RAMBlock's host pointer plus its offset in the region (aliases followed).
+// Of a sparse region (one with a RamDiscardManager: virtio-mem), only the
+// populated parts, as QEMU 6.2 and later dump it (QemuRamDiscard).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
+#define QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
+
+#include "Qemu/QemuSession.h"
+
+#include "qemudump/Guest/GuestMemoryMap.h"
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace qemudump {
+
+/// One RAM flat range as `qemu guest-memory-map` shows it.
+struct FlatRangeRow {
+  uint64_t GuestStart = 0;
+  uint64_t GuestEnd = 0;
+  uint64_t HostAddr = 0;
+  std::string Region; ///< The MemoryRegion's name.
+  /// "added", "joined" (with what the part is: "added (plugged)"), or why
+  /// it is skipped: "skipped (ram_device)", "skipped (unplugged)".
+  std::string Message;
+  size_t BlockCount = 0; ///< Blocks in the map after this range.
+  bool Writable = false; ///< RAM, not ROM (MemoryRegion.readonly clear).
+  /// The id of the memory backend the range's RAM is (its region's name),
+  /// when QEMU ran that backend with dump=off: QEMU left its RAM out of its
+  /// core (MADV_DONTDUMP), and the kernel wrote its segment without bytes,
+  /// which are not zeros. "" otherwise.
+  std::string DumpOffBackend;
+  /// Why the range cannot be dumped as QEMU's dump would (a sparse region
+  /// whose RamDiscardManager is of a kind qemudump does not know): a dump
+  /// that includes it fails with this. "" otherwise.
+  std::string Undumpable;
+  /// The page size of the range's RAM (RAMBlock.page_size: larger than the
+  /// host's base page for hugetlbfs); 0 when this QEMU does not say.
+  uint64_t PageSize = 0;
+
+  /// Why QEMU's dump leaves the range out ("(ram_device)"); "" when it is
+  /// dumped.
+  llvm::StringRef whySkipped() const {
+    llvm::StringRef M(Message);
+    return M.consume_front("skipped ") ? M : "";
+  }
+};
+
+struct GuestMemory {
+  GuestMemoryMap Map;
+  std::vector<FlatRangeRow> Rows;
+  /// What is doubtful about the map without making it unusable.
+  std::vector<std::string> Warnings;
+};
+
+/// The guest's RAM. Fails when the flat view cannot be read, is implausible
+/// (NULL pointers, absurd counts, descending ranges, alias cycles), or holds
+/// no RAM.
+llvm::Expected<GuestMemory> readGuestMemory(const QemuSession &S);
+
+} // namespace qemudump
+
+#endif // QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
