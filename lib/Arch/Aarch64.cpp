@@ -1,10 +1,12 @@
-//===- Aarch64CpuNotes.cpp - vCPU register notes of an aarch64 guest ------===//
+//===- Aarch64.cpp - aarch64 guests: aarch64-le and aarch64-be ------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/Arch/Aarch64.h"
 
-#include "qemudump/Notes/Notes.h"
+#include "ArchRows.h"
+
+#include "qemudump/Guest/VmcoreInfo.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
@@ -15,49 +17,33 @@ namespace qemudump {
 
 namespace {
 
-/// A byte buffer in the vmcore's byte order, filled at explicit offsets.
-struct Desc {
-  std::vector<uint8_t> Bytes;
-  llvm::endianness Order;
-  Desc(size_t Size, bool LittleEndian)
-      : Bytes(Size, 0),
-        Order(LittleEndian ? llvm::endianness::little : llvm::endianness::big) {
-  }
-  void put32(size_t Off, uint32_t V) {
-    support::endian::write32(&Bytes[Off], V, Order);
-  }
-  void put64(size_t Off, uint64_t V) {
-    support::endian::write64(&Bytes[Off], V, Order);
-  }
-};
+const uint32_t Arm64Pages[] = {0x1000, 0x4000, 0x10000};
+const StringLiteral Aarch64Targets[] = {"aarch64"};
 
-/// aarch64_elf_prstatus: pad1[32], pid, pad2[76], user_pt_regs (34 words),
-/// pr_fpvalid, pad3[4]: 392 bytes.
-std::vector<uint8_t> prstatus(const Aarch64CpuState &C, bool LittleEndian) {
-  Desc D(392, LittleEndian);
-  D.put32(32, C.CpuIndex + 1);
-  constexpr size_t Regs = 112;
-  for (size_t I = 0; I < 31; ++I)
-    D.put64(Regs + 8 * I, C.X[I]);
-  D.put64(Regs + 8 * 31, C.Sp);
-  D.put64(Regs + 8 * 32, C.Pc);
-  D.put64(Regs + 8 * 33, C.Pstate);
-  D.put32(Regs + 8 * 34, 1); // pr_fpvalid
-  return D.Bytes;
+/// The kernel image runs at its physical address + kimage_voffset.
+std::optional<uint64_t> aarch64KernelPhysical(uint64_t Vaddr,
+                                              const VmcoreInfo &Info) {
+  std::optional<uint64_t> VOff = Info.hex("NUMBER(kimage_voffset)");
+  if (!VOff)
+    return std::nullopt;
+  return Vaddr - *VOff;
+}
+
+/// user_pt_regs: x0..x30, sp, pc, pstate.
+void userPtRegs(DescWriter &D, const Aarch64CpuState &C) {
+  for (uint64_t X : C.X)
+    D.u64(X);
+  D.u64(C.Sp).u64(C.Pc).u64(C.Pstate);
 }
 
 /// user_fpsimd_state: vregs (32 x 128 bits), fpsr, fpcr, pad[8]: 528
-/// bytes. Each 128-bit register is one integer in the note's byte order, so
-/// a big-endian note has its high half first.
-std::vector<uint8_t> fpregs(const Aarch64CpuState &C, bool LittleEndian) {
-  Desc D(528, LittleEndian);
-  for (size_t I = 0; I < 32; ++I) {
-    D.put64(16 * I, C.V[I][LittleEndian ? 0 : 1]);
-    D.put64(16 * I + 8, C.V[I][LittleEndian ? 1 : 0]);
-  }
-  D.put32(512, C.Fpsr);
-  D.put32(516, C.Fpcr);
-  return D.Bytes;
+/// bytes.
+std::vector<uint8_t> fpregs(const Aarch64CpuState &C, endianness Order) {
+  DescWriter D(Order);
+  for (const auto &V : C.V)
+    D.u128(V[0], V[1]);
+  D.u32(C.Fpsr).u32(C.Fpcr).zeros(8);
+  return D.take();
 }
 
 // softfloat's exception flags (include/fpu/softfloat-types.h, 10.0).
@@ -132,14 +118,57 @@ uint32_t aarch64FpsrRead(const Aarch64FpsrParts &P) {
   return Fpsr;
 }
 
-void appendAarch64CpuNotes(std::vector<uint8_t> &Out,
-                           ArrayRef<Aarch64CpuState> Cpus, bool LittleEndian) {
+const Arch Aarch64LeArch{"aarch64-le",
+                         ELF::ELFCLASS64,
+                         ELF::ELFDATA2LSB,
+                         ELF::EM_AARCH64,
+                         Arm64Pages,
+                         Aarch64Targets,
+                         "aarch64",
+                         KdumpHeaderKind::Bits64,
+                         PhysBaseSource::PhysOffset,
+                         /*Elf64AboveFourGiB=*/false,
+                         aarch64KernelPhysical};
+
+const Arch Aarch64BeArch{"aarch64-be",
+                         ELF::ELFCLASS64,
+                         ELF::ELFDATA2MSB,
+                         ELF::EM_AARCH64,
+                         Arm64Pages,
+                         Aarch64Targets,
+                         "aarch64_be",
+                         KdumpHeaderKind::Bits64,
+                         PhysBaseSource::PhysOffset,
+                         /*Elf64AboveFourGiB=*/false,
+                         aarch64KernelPhysical};
+
+CpuNotes aarch64CpuNotes(ArrayRef<Aarch64CpuState> Cpus, endianness Order) {
+  CpuNotes N(Order, "PRSTATUS, PRFPREG");
   for (const Aarch64CpuState &C : Cpus) {
-    appendNote(Out, LittleEndian, "CORE", ELF::NT_PRSTATUS,
-               prstatus(C, LittleEndian));
-    appendNote(Out, LittleEndian, "CORE", ELF::NT_FPREGSET,
-               fpregs(C, LittleEndian));
+    // aarch64_elf_prstatus: user_pt_regs (34 words), pr_fpvalid 1.
+    N.add("CORE", ELF::NT_PRSTATUS,
+          encodePrstatus(Order, /*Is64Bit=*/true, C.CpuIndex + 1, 34 * 8,
+                         /*FpValid=*/1,
+                         [&](DescWriter &D) { userPtRegs(D, C); }));
+    N.add("CORE", ELF::NT_FPREGSET, fpregs(C, Order));
   }
+  N.Cpus = Cpus.size();
+  return N;
+}
+
+ArchChoice inferArmArch(StringRef Target, std::optional<bool> HasAarch64,
+                        std::optional<bool> BigEndian, StringRef Why) {
+  // As QEMU's dump: ELF32 for a CPU without AArch64.
+  if (HasAarch64 && !*HasAarch64)
+    return ArchChoice{&ArmArch,
+                      "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)"};
+  // Else the endianness of EL1, from vCPU 0's SCTLR_EL1.EE.
+  if (Target == "aarch64" && BigEndian)
+    return *BigEndian ? ArchChoice{&Aarch64BeArch,
+                                   "inferred: vCPU 0's SCTLR_EL1.EE is set"}
+                      : ArchChoice{&Aarch64LeArch,
+                                   "inferred: vCPU 0's SCTLR_EL1.EE is clear"};
+  return cantFail(inferFromTargetName(Target, Target == "aarch64" ? Why : ""));
 }
 
 } // namespace qemudump

@@ -1,10 +1,12 @@
-//===- PpcCpuNotes.cpp - vCPU register notes of a ppc64 guest -------------===//
+//===- Ppc64.cpp - ppc64 guests: ppc64-le and ppc64-be --------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/Arch/Ppc64.h"
 
-#include "qemudump/Notes/Notes.h"
+#include "ArchRows.h"
+
+#include "qemudump/Guest/VmcoreInfo.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
@@ -18,82 +20,60 @@ namespace {
 // Not in every LLVM's ELF.h.
 constexpr uint32_t NtPpcSpe = 0x101;
 
-/// A descriptor in the vmcore's byte order, written in order.
-struct Desc {
-  std::vector<uint8_t> Bytes;
-  endianness Order;
-  explicit Desc(bool LittleEndian)
-      : Order(LittleEndian ? endianness::little : endianness::big) {}
-  void u32(uint32_t V) {
-    Bytes.resize(Bytes.size() + 4);
-    support::endian::write32(&Bytes[Bytes.size() - 4], V, Order);
-  }
-  void u64(uint64_t V) {
-    Bytes.resize(Bytes.size() + 8);
-    support::endian::write64(&Bytes[Bytes.size() - 8], V, Order);
-  }
-  /// A 128-bit integer, \p Lo its low half.
-  void u128(uint64_t Lo, uint64_t Hi) {
-    if (Order == endianness::little)
-      u64(Lo), u64(Hi);
-    else
-      u64(Hi), u64(Lo);
-  }
-  void zeros(size_t N) { Bytes.resize(Bytes.size() + N, 0); }
-};
+const uint32_t Ppc64Pages[] = {0x1000, 0x10000};
+const StringLiteral Ppc64Targets[] = {"ppc64"};
 
-/// PPCElfPrstatus: pad1[32], pid, pad2[76], user_pt_regs (44 words),
-/// pad3[40]: 504 bytes.
-std::vector<uint8_t> prstatus(const PpcCpuState &C, bool LE) {
-  Desc D(LE);
-  D.zeros(32);
-  D.u32(C.CpuIndex + 1);
-  D.zeros(76);
+/// The kernel runs in the linear map at PAGE_OFFSET.
+std::optional<uint64_t> ppc64KernelPhysical(uint64_t Vaddr,
+                                            const VmcoreInfo &) {
+  constexpr uint64_t PageOffset = 0xc000000000000000ULL;
+  if (Vaddr < PageOffset)
+    return std::nullopt;
+  return Vaddr - PageOffset;
+}
+
+/// user_pt_regs: gpr[32], nip, msr, orig_gpr3, ctr, link, xer, ccr, softe,
+/// trap, dar, dsisr, result (44 words; elf_gregset_t has 48).
+void userPtRegs(DescWriter &D, const PpcCpuState &C) {
   for (uint64_t G : C.Gpr)
     D.u64(G);
   for (uint64_t R :
        {C.Nip, C.Msr, /*orig_gpr3=*/uint64_t(0), C.Ctr, C.Lr, C.Xer, C.Ccr})
     D.u64(R);
-  D.zeros(5 * 8 + 40); // softe, trap, dar, dsisr, result; pad3
-  return D.Bytes;
 }
 
 /// PPCElfFpregset: fpr[32], fpscr: 264 bytes.
-std::vector<uint8_t> fpregset(const PpcCpuState &C, bool LE) {
-  Desc D(LE);
+std::vector<uint8_t> fpregset(const PpcCpuState &C, endianness Order) {
+  DescWriter D(Order);
   for (uint64_t F : C.Fpr)
     D.u64(F);
   D.u64(C.Fpscr);
-  return D.Bytes;
+  return D.take();
 }
 
 /// PPCElfVmxregset: avr[32], vscr (the value in its last word), vrsave
 /// (unset): 544 bytes.
-std::vector<uint8_t> vmxregset(const PpcCpuState &C, bool LE) {
-  Desc D(LE);
+std::vector<uint8_t> vmxregset(const PpcCpuState &C, endianness Order) {
+  DescWriter D(Order);
   for (const auto &A : C.Avr)
     D.u128(A[0], A[1]);
-  D.zeros(12);
-  D.u32(C.Vscr);
-  D.zeros(16);
-  return D.Bytes;
+  D.zeros(12).u32(C.Vscr).zeros(16);
+  return D.take();
 }
 
 /// PPCElfVsxregset: the low doublewords of VSR 0..31: 256 bytes.
-std::vector<uint8_t> vsxregset(const PpcCpuState &C, bool LE) {
-  Desc D(LE);
+std::vector<uint8_t> vsxregset(const PpcCpuState &C, endianness Order) {
+  DescWriter D(Order);
   for (uint64_t V : C.Vsrl)
     D.u64(V);
-  return D.Bytes;
+  return D.take();
 }
 
 /// PPCElfSperegset: evr[32] (unset), spe_acc, spe_fscr: 140 bytes.
-std::vector<uint8_t> speregset(const PpcCpuState &C, bool LE) {
-  Desc D(LE);
-  D.zeros(32 * 4);
-  D.u64(C.SpeAcc);
-  D.u32(C.SpeFscr);
-  return D.Bytes;
+std::vector<uint8_t> speregset(const PpcCpuState &C, endianness Order) {
+  DescWriter D(Order);
+  D.zeros(32 * 4).u64(C.SpeAcc).u32(C.SpeFscr);
+  return D.take();
 }
 
 } // namespace
@@ -113,18 +93,54 @@ uint64_t ppcCr(ArrayRef<uint32_t> Crf) {
   return Cr;
 }
 
-void appendPpc64CpuNotes(std::vector<uint8_t> &Out, ArrayRef<PpcCpuState> Cpus,
-                         bool LittleEndian) {
+const Arch Ppc64LeArch{"ppc64-le",
+                       ELF::ELFCLASS64,
+                       ELF::ELFDATA2LSB,
+                       ELF::EM_PPC64,
+                       Ppc64Pages,
+                       Ppc64Targets,
+                       "ppc64le",
+                       KdumpHeaderKind::Bits64,
+                       PhysBaseSource::PhysBaseNumber,
+                       /*Elf64AboveFourGiB=*/false,
+                       ppc64KernelPhysical};
+
+const Arch Ppc64BeArch{"ppc64-be",
+                       ELF::ELFCLASS64,
+                       ELF::ELFDATA2MSB,
+                       ELF::EM_PPC64,
+                       Ppc64Pages,
+                       Ppc64Targets,
+                       "ppc64",
+                       KdumpHeaderKind::Bits64,
+                       PhysBaseSource::PhysBaseNumber,
+                       /*Elf64AboveFourGiB=*/false,
+                       ppc64KernelPhysical};
+
+CpuNotes ppc64CpuNotes(ArrayRef<PpcCpuState> Cpus, endianness Order) {
+  CpuNotes N(Order, "PRSTATUS, PRFPREG, VMX, VSX, SPE");
   for (const PpcCpuState &C : Cpus) {
-    auto Core = [&](uint32_t Type, ArrayRef<uint8_t> D) {
-      appendNote(Out, LittleEndian, "CORE", Type, D);
-    };
-    Core(ELF::NT_PRSTATUS, prstatus(C, LittleEndian));
-    Core(ELF::NT_FPREGSET, fpregset(C, LittleEndian));
-    Core(ELF::NT_PPC_VMX, vmxregset(C, LittleEndian));
-    Core(ELF::NT_PPC_VSX, vsxregset(C, LittleEndian));
-    Core(NtPpcSpe, speregset(C, LittleEndian));
+    N.add("CORE", ELF::NT_PRSTATUS,
+          encodePrstatus(Order, /*Is64Bit=*/true, C.CpuIndex + 1, 48 * 8,
+                         /*FpValid=*/0,
+                         [&](DescWriter &D) { userPtRegs(D, C); }));
+    N.add("CORE", ELF::NT_FPREGSET, fpregset(C, Order));
+    N.add("CORE", ELF::NT_PPC_VMX, vmxregset(C, Order));
+    N.add("CORE", ELF::NT_PPC_VSX, vsxregset(C, Order));
+    N.add("CORE", NtPpcSpe, speregset(C, Order));
   }
+  N.Cpus = Cpus.size();
+  return N;
+}
+
+ArchChoice inferPpc64Arch(std::optional<bool> LittleEndian, StringRef Why) {
+  if (!LittleEndian)
+    return cantFail(inferFromTargetName("ppc64", Why));
+  return *LittleEndian
+             ? ArchChoice{&Ppc64LeArch,
+                          "inferred: vCPU 0's interrupts are little-endian"}
+             : ArchChoice{&Ppc64BeArch,
+                          "inferred: vCPU 0's interrupts are big-endian"};
 }
 
 } // namespace qemudump

@@ -1,13 +1,14 @@
-//===- RiscvCpuNotes.cpp - vCPU register notes of a RISC-V guest ----------===//
+//===- Riscv.cpp - RISC-V guests: riscv64 and riscv32 ---------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/Arch/Riscv.h"
 
-#include "qemudump/Notes/Notes.h"
+#include "ArchRows.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace llvm;
 
@@ -15,37 +16,71 @@ namespace qemudump {
 
 namespace {
 
-/// riscv64_elf_prstatus: pad1[32], pid, pad2[76], pc and x1..x31 (32
-/// words), pad3[8]: 376 bytes. riscv32_elf_prstatus: pad1[24], pid,
-/// pad2[44], 32 words of 4 bytes, pad3[4]: 204 bytes.
-std::vector<uint8_t> prstatus(const RiscvCpuState &C, bool Is64Bit,
-                              bool LittleEndian) {
-  endianness Order = LittleEndian ? endianness::little : endianness::big;
-  size_t Word = Is64Bit ? 8 : 4;
-  size_t Pid = Is64Bit ? 32 : 24;
-  size_t Regs = Pid + 4 + (Is64Bit ? 76 : 44);
-  std::vector<uint8_t> D(Regs + 32 * Word + (Is64Bit ? 8 : 4), 0);
-  support::endian::write32(&D[Pid], C.CpuIndex + 1, Order);
-  auto Put = [&](size_t I, uint64_t V) {
-    if (Is64Bit)
-      support::endian::write64(&D[Regs + 8 * I], V, Order);
-    else
-      support::endian::write32(&D[Regs + 4 * I], uint32_t(V), Order);
-  };
-  Put(0, C.Pc);
+const uint32_t Pages4K[] = {0x1000};
+const StringLiteral Riscv64Targets[] = {"riscv64"};
+const StringLiteral Riscv32Targets[] = {"riscv32"};
+
+/// user_regs_struct: pc, then x1..x31, in words of the class.
+void userRegs(DescWriter &D, const RiscvCpuState &C, bool Is64Bit) {
+  D.word(C.Pc, Is64Bit ? 8 : 4);
   for (size_t I = 1; I < 32; ++I)
-    Put(I, C.Gpr[I]);
-  return D;
+    D.word(C.Gpr[I], Is64Bit ? 8 : 4);
 }
 
 } // namespace
 
-void appendRiscvCpuNotes(std::vector<uint8_t> &Out,
-                         ArrayRef<RiscvCpuState> Cpus, bool Is64Bit,
-                         bool LittleEndian) {
+const Arch Riscv64Arch{"riscv64",
+                       ELF::ELFCLASS64,
+                       ELF::ELFDATA2LSB,
+                       ELF::EM_RISCV,
+                       Pages4K,
+                       Riscv64Targets,
+                       "riscv64",
+                       KdumpHeaderKind::Bits64,
+                       PhysBaseSource::PhysBaseNumber,
+                       /*Elf64AboveFourGiB=*/false,
+                       /*KernelPhysical=*/nullptr};
+
+const Arch Riscv32Arch{"riscv32",
+                       ELF::ELFCLASS32,
+                       ELF::ELFDATA2LSB,
+                       ELF::EM_RISCV,
+                       Pages4K,
+                       Riscv32Targets,
+                       "riscv32",
+                       KdumpHeaderKind::Bits32Pad,
+                       PhysBaseSource::PhysBaseNumber,
+                       /*Elf64AboveFourGiB=*/false,
+                       /*KernelPhysical=*/nullptr};
+
+CpuNotes riscvCpuNotes(ArrayRef<RiscvCpuState> Cpus, bool Is64Bit,
+                       endianness Order) {
+  CpuNotes N(Order, "PRSTATUS");
   for (const RiscvCpuState &C : Cpus)
-    appendNote(Out, LittleEndian, "CORE", ELF::NT_PRSTATUS,
-               prstatus(C, Is64Bit, LittleEndian));
+    N.add("CORE", ELF::NT_PRSTATUS,
+          encodePrstatus(Order, Is64Bit, C.CpuIndex + 1,
+                         32 * (Is64Bit ? 8 : 4), /*FpValid=*/0,
+                         [&](DescWriter &D) { userRegs(D, C, Is64Bit); }));
+  N.Cpus = Cpus.size();
+  return N;
+}
+
+Expected<ArchChoice> inferRiscvArch(StringRef Target,
+                                    std::optional<bool> BigEndian) {
+  if (BigEndian.value_or(false))
+    return createStringError(
+        inconvertibleErrorCode(),
+        "cannot infer ARCH: vCPU 0's mstatus.UBE is set, so QEMU's own dump "
+        "of this guest is big-endian, which qemudump does not write; give "
+        "ARCH " +
+            Target + " for a little-endian vmcore");
+  if (!BigEndian)
+    return inferFromTargetName(Target);
+  return ArchChoice{Target == "riscv32" ? &Riscv32Arch : &Riscv64Arch,
+                    formatv("inferred: qemu-system-{0}, vCPU 0's mstatus.UBE "
+                            "is clear",
+                            Target)
+                        .str()};
 }
 
 } // namespace qemudump

@@ -11,6 +11,7 @@
 
 #include "qemudump/Arch/X86Flags.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -50,25 +51,12 @@ struct CcOp {
   unsigned Bits; // Operand size for the sized families, else 64.
 };
 
-Error unknownCcOp(const X86CcState &S) {
-  return createStringError(inconvertibleErrorCode(),
-                           formatv("unknown cc_op '{0}' for QEMU {1}", S.CcOp,
-                                   S.QemuMajor == 7 ? "7.2" : "10.0")
-                               .str());
-}
-
-Expected<CcOp> parseCcOp(const X86CcState &S) {
-  if (S.QemuMajor != 7 && S.QemuMajor != 10)
-    return createStringError(
-        inconvertibleErrorCode(),
-        formatv("unsupported QEMU major version {0} for the x86 lazy flags "
-                "(7 for 7.2, or 10)",
-                S.QemuMajor)
-            .str());
-  bool V10 = S.QemuMajor == 10;
-  StringRef Name = S.CcOp;
+/// The operation of CCOp enumerator \p Name under \p Scheme; none when the
+/// scheme does not have it.
+std::optional<CcOp> parseCcOp(X86FlagsScheme Scheme, StringRef Name) {
+  const bool V10 = Scheme == X86FlagsScheme::Qemu10_0;
   if (!Name.consume_front("CC_OP_"))
-    return unknownCcOp(S);
+    return std::nullopt;
 
   if (Name == "EFLAGS")
     return CcOp{Family::Eflags, 64};
@@ -90,7 +78,7 @@ Expected<CcOp> parseCcOp(const X86CcState &S) {
 
   // The rest have an operand-size suffix.
   if (Name.size() < 2)
-    return unknownCcOp(S);
+    return std::nullopt;
   // 10.0's POPCNT{B,W,L,Q}__: CC_OP_POPCNT is CC_OP_POPCNTQ__ on a 64-bit
   // target, and the other three have no case in helper_cc_compute_all.
   if (V10 && Name.consume_back("__")) {
@@ -98,7 +86,7 @@ Expected<CcOp> parseCcOp(const X86CcState &S) {
       return CcOp{Family::Popcnt, 64};
     if (Name == "POPCNTB" || Name == "POPCNTW" || Name == "POPCNTL")
       return CcOp{Family::Zero, 64};
-    return unknownCcOp(S);
+    return std::nullopt;
   }
   unsigned Bits = StringSwitch<unsigned>(Name.take_back())
                       .Case("B", 8)
@@ -107,7 +95,7 @@ Expected<CcOp> parseCcOp(const X86CcState &S) {
                       .Case("Q", 64)
                       .Default(0);
   if (Bits == 0)
-    return unknownCcOp(S);
+    return std::nullopt;
   std::optional<Family> F =
       StringSwitch<std::optional<Family>>(Name.drop_back())
           .Case("MUL", Family::Mul)
@@ -124,7 +112,7 @@ Expected<CcOp> parseCcOp(const X86CcState &S) {
           .Case("BLSI", Family::Blsi)
           .Default(std::nullopt);
   if (!F || (*F == Family::Blsi && !V10))
-    return unknownCcOp(S);
+    return std::nullopt;
   return CcOp{*F, Bits};
 }
 
@@ -152,9 +140,10 @@ struct Sized {
   }
 };
 
-uint32_t computeSized(Family F, unsigned Bits, const X86CcState &S) {
+uint32_t computeSized(Family F, unsigned Bits, X86FlagsScheme Scheme,
+                      const X86CcState &S) {
   Sized T(Bits);
-  const bool V10 = S.QemuMajor == 10;
+  const bool V10 = Scheme == X86FlagsScheme::Qemu10_0;
   const uint64_t Dst = T(S.CcDst);
   const uint64_t Res = Dst;
   uint32_t CF = 0, AF = 0, OF = 0;
@@ -237,13 +226,52 @@ uint32_t computeSized(Family F, unsigned Bits, const X86CcState &S) {
 
 } // namespace
 
-Expected<uint64_t> x86ComputeCcFlags(const X86CcState &S) {
-  Expected<CcOp> Op = parseCcOp(S);
-  if (!Op)
-    return Op.takeError();
+std::optional<X86FlagsScheme> x86FlagsScheme(ArrayRef<StringRef> Names) {
+  bool HasClr = is_contained(Names, "CC_OP_CLR");
+  bool HasPopcntQ = is_contained(Names, "CC_OP_POPCNTQ__");
+  if (HasClr && !HasPopcntQ)
+    return X86FlagsScheme::Qemu7_2;
+  if (!HasClr && HasPopcntQ)
+    return X86FlagsScheme::Qemu10_0;
+  return std::nullopt;
+}
+
+struct X86CcOps::Op {
+  uint64_t Value = 0;
+  std::string Name;
+  std::optional<CcOp> Meaning; ///< None: the scheme does not know Name.
+};
+
+X86CcOps::X86CcOps(X86FlagsScheme Scheme,
+                   ArrayRef<std::pair<std::string, uint64_t>> Enumerators)
+    : Scheme(Scheme) {
+  for (const auto &[Name, Value] : Enumerators)
+    Ops.push_back({Value, Name, parseCcOp(Scheme, Name)});
+  llvm::sort(Ops, [](const Op &A, const Op &B) { return A.Value < B.Value; });
+}
+
+X86CcOps::~X86CcOps() = default;
+X86CcOps::X86CcOps(X86CcOps &&) = default;
+X86CcOps &X86CcOps::operator=(X86CcOps &&) = default;
+
+Expected<uint64_t> X86CcOps::ccFlags(const X86CcState &S) const {
+  auto It = llvm::partition_point(
+      Ops, [&](const Op &O) { return O.Value < S.CcOp; });
+  if (It == Ops.end() || It->Value != S.CcOp)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("cc_op {0} is not a value of this QEMU's CCOp", S.CcOp)
+            .str());
+  if (!It->Meaning)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("cc_op {0} ({1}): unknown cc_op '{1}' for QEMU {2}", S.CcOp,
+                It->Name, Scheme == X86FlagsScheme::Qemu7_2 ? "7.2" : "10.0")
+            .str());
+  const CcOp &Op = *It->Meaning;
   // helper_cc_compute_all returns a target_ulong; cpu_cc_compute_all narrows
   // it to uint32_t.
-  switch (Op->F) {
+  switch (Op.F) {
   case Family::Eflags:
     return uint32_t(S.CcSrc);
   case Family::Adcx:
@@ -256,16 +284,17 @@ Expected<uint64_t> x86ComputeCcFlags(const X86CcState &S) {
   case Family::Clr:
     return X86_CC_Z | X86_CC_P;
   case Family::Popcnt:
-    return (S.QemuMajor == 10 ? S.CcDst : S.CcSrc) ? 0 : X86_CC_Z;
+    return (Scheme == X86FlagsScheme::Qemu10_0 ? S.CcDst : S.CcSrc) ? 0
+                                                                   : X86_CC_Z;
   case Family::Zero:
     return 0;
   default:
-    return computeSized(Op->F, Op->Bits, S);
+    return computeSized(Op.F, Op.Bits, Scheme, S);
   }
 }
 
-Expected<uint64_t> x86ComputeEflags(const X86CcState &S) {
-  Expected<uint64_t> Cc = x86ComputeCcFlags(S);
+Expected<uint64_t> X86CcOps::eflags(const X86CcState &S) const {
+  Expected<uint64_t> Cc = ccFlags(S);
   if (!Cc)
     return Cc.takeError();
   uint32_t Df = uint32_t(int32_t(S.Df)) & X86_DF_MASK;

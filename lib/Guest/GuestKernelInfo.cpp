@@ -4,11 +4,9 @@
 
 #include "qemudump/Guest/GuestKernelInfo.h"
 
-#include "qemudump/Notes/Notes.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
-#include "llvm/ADT/StringMap.h"
-#include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <array>
@@ -19,51 +17,10 @@ namespace qemudump {
 
 namespace {
 
-StringRef defaultMachine(const Arch &A) {
-  switch (A.Machine) {
-  case ELF::EM_X86_64:
-    return "x86_64";
-  case ELF::EM_386:
-    return "i686";
-  case ELF::EM_AARCH64:
-    return A.isLittleEndian() ? "aarch64" : "aarch64_be";
-  case ELF::EM_S390:
-    return "s390x";
-  case ELF::EM_PPC64:
-    return A.isLittleEndian() ? "ppc64le" : "ppc64";
-  case ELF::EM_RISCV:
-    return A.is64Bit() ? "riscv64" : "riscv32";
-  case ELF::EM_LOONGARCH:
-    return "loongarch64";
-  case ELF::EM_ARM:
-    return "armv7l";
-  }
-  return "unknown";
-}
-
-std::optional<uint64_t> parseHex(StringRef S) {
-  S = S.trim();
-  S.consume_front_insensitive("0x");
-  uint64_t V;
-  if (S.empty() || S.getAsInteger(16, V))
-    return std::nullopt;
-  return V;
-}
-
 /// The NUL-terminated string at the start of \p Field.
 std::string cString(ArrayRef<uint8_t> Field) {
   StringRef S(reinterpret_cast<const char *>(Field.data()), Field.size());
   return S.take_until([](char C) { return C == '\0'; }).str();
-}
-
-/// NUMBER(phys_base): signed decimal (QEMU's own kdump writer reads it as
-/// hex: a bug). None when absent or not a number.
-std::optional<int64_t> physBase(const StringMap<std::string> &Info) {
-  auto It = Info.find("NUMBER(phys_base)");
-  int64_t V;
-  if (It == Info.end() || StringRef(It->second).trim().getAsInteger(10, V))
-    return std::nullopt;
-  return V;
 }
 
 /// What is known of any guest: Linux, the machine of its arch.
@@ -73,30 +30,42 @@ GuestKernelInfo defaults(const Arch &A) {
   G.Uts.Nodename = "(none)";
   G.Uts.Release = "unknown";
   G.Uts.Version = "unknown";
-  G.Uts.Machine = defaultMachine(A).str();
+  G.Uts.Machine = A.UtsMachine.str();
   G.Uts.Domainname = "(none)";
   G.UtsSource = "defaults";
   return G;
 }
 
 /// phys_base and the release, from VMCOREINFO.
-void takeVmcoreInfoNumbers(const StringMap<std::string> &Info,
+void takeVmcoreInfoNumbers(const Arch &A, const VmcoreInfo &Info,
                            GuestKernelInfo &G,
                            std::vector<std::string> &Warnings) {
   G.UtsSource = "VMCOREINFO";
-  auto It = Info.find("NUMBER(phys_base)");
-  if (It != Info.end()) {
-    if (std::optional<int64_t> V = physBase(Info))
-      G.PhysBase = *V;
+  // NUMBER(phys_base) is signed decimal (QEMU's own kdump writer reads it as
+  // hex: a bug).
+  if (std::optional<StringRef> V = Info.value("NUMBER(phys_base)")) {
+    if (std::optional<int64_t> N = Info.decimal("NUMBER(phys_base)"))
+      G.PhysBase = *N;
     else
       Warnings.push_back(formatv("VMCOREINFO's NUMBER(phys_base)={0} is not a "
                                  "decimal number; phys_base is 0",
-                                 It->second)
+                                 *V)
                              .str());
   }
-  It = Info.find("OSRELEASE");
-  if (It != Info.end() && !StringRef(It->second).trim().empty())
-    G.Uts.Release = StringRef(It->second).trim().str();
+  if (A.PhysBase == PhysBaseSource::PhysOffset) {
+    if (std::optional<StringRef> V = Info.value("NUMBER(PHYS_OFFSET)")) {
+      if (std::optional<uint64_t> N = Info.hex("NUMBER(PHYS_OFFSET)"))
+        G.PhysBase = int64_t(*N);
+      else
+        Warnings.push_back(formatv("VMCOREINFO's NUMBER(PHYS_OFFSET)={0} is "
+                                   "not a hexadecimal number; phys_base is "
+                                   "the lowest guest RAM address",
+                                   *V)
+                               .str());
+    }
+  }
+  if (!Info.release().empty())
+    G.Uts.Release = Info.release().str();
 }
 
 /// The utsname at guest-physical \p At, or why there is none.
@@ -147,42 +116,28 @@ void takeUtsname(const std::array<std::string, 6> &Fields, GuestKernelInfo &G,
 
 GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
                                     MemorySource &Memory,
-                                    std::optional<StringRef> VmcoreInfo,
+                                    const VmcoreInfo *Info,
                                     std::vector<std::string> &Warnings) {
   GuestKernelInfo G = defaults(A);
-  // aarch64's phys_base is PHYS_OFFSET, the start of RAM: as QEMU's dump,
+  // arm64's phys_base is PHYS_OFFSET, the start of RAM: as QEMU's dump,
   // guessed as the lowest guest RAM until VMCOREINFO says.
-  bool Arm64 = A.Machine == ELF::EM_AARCH64;
-  if (Arm64 && !Map.empty())
+  bool RamStart = A.PhysBase == PhysBaseSource::PhysOffset;
+  if (RamStart && !Map.empty())
     G.PhysBase = int64_t(Map.blocks().front().GuestStart);
-  if (!VmcoreInfo) {
+  if (!Info) {
     Warnings.push_back(formatv("no VMCOREINFO from the guest: the kdump "
                                "header's utsname says only what is known "
                                "(Linux, the machine), phys_base is {0}",
-                               Arm64 ? "the lowest guest RAM address" : "0")
+                               RamStart ? "the lowest guest RAM address" : "0")
                            .str());
     return G;
   }
-  StringMap<std::string> Info = parseVmcoreInfo(*VmcoreInfo);
-  takeVmcoreInfoNumbers(Info, G, Warnings);
-  if (Arm64) {
-    auto It = Info.find("NUMBER(PHYS_OFFSET)");
-    if (It != Info.end()) {
-      if (std::optional<uint64_t> V = parseHex(It->second))
-        G.PhysBase = int64_t(*V);
-      else
-        Warnings.push_back(formatv("VMCOREINFO's NUMBER(PHYS_OFFSET)={0} is "
-                                   "not a hexadecimal number; phys_base is "
-                                   "the lowest guest RAM address",
-                                   It->second)
-                               .str());
-    }
-  }
-  std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, Info);
+  takeVmcoreInfoNumbers(A, *Info, G, Warnings);
+  std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, *Info);
   if (!Where)
     return G;
   Expected<std::array<std::string, 6>> Fields =
-      readInitUtsname(Map, Memory, Info, *Where);
+      readInitUtsname(Map, Memory, *Info, *Where);
   if (!Fields) {
     Warnings.push_back(
         formatv("cannot read the guest's init_uts_ns (virtual "
@@ -197,48 +152,26 @@ GuestKernelInfo readGuestKernelInfo(const Arch &A, const GuestMemoryMap &Map,
   return G;
 }
 
-std::optional<InitUtsNsAddress>
-locateInitUtsNs(const Arch &A, const StringMap<std::string> &Info) {
-  auto It = Info.find("SYMBOL(init_uts_ns)");
-  if (It == Info.end())
+std::optional<InitUtsNsAddress> locateInitUtsNs(const Arch &A,
+                                                const VmcoreInfo &Info) {
+  std::optional<uint64_t> Vaddr = Info.hex("SYMBOL(init_uts_ns)");
+  if (!Vaddr || !A.KernelPhysical)
     return std::nullopt;
-  std::optional<uint64_t> Vaddr = parseHex(It->second);
-  if (!Vaddr)
+  std::optional<uint64_t> Paddr = A.KernelPhysical(*Vaddr, Info);
+  if (!Paddr)
     return std::nullopt;
-  if (A.Machine == ELF::EM_X86_64) {
-    constexpr uint64_t StartKernelMap = 0xffffffff80000000ULL;
-    if (*Vaddr >= StartKernelMap)
-      return InitUtsNsAddress{*Vaddr, *Vaddr - StartKernelMap +
-                                          uint64_t(physBase(Info).value_or(0))};
-  } else if (A.Machine == ELF::EM_AARCH64) {
-    It = Info.find("NUMBER(kimage_voffset)");
-    if (It != Info.end())
-      if (std::optional<uint64_t> VOff = parseHex(It->second))
-        return InitUtsNsAddress{*Vaddr, *Vaddr - *VOff};
-  } else if (A.Machine == ELF::EM_PPC64) {
-    // The kernel runs in the linear map at PAGE_OFFSET.
-    constexpr uint64_t PageOffset = 0xc000000000000000ULL;
-    if (*Vaddr >= PageOffset)
-      return InitUtsNsAddress{*Vaddr, *Vaddr - PageOffset};
-  } else if (A.Machine == ELF::EM_S390) {
-    // Identity-mapped (the kernel image too, before Linux 6.10): the proof
-    // through init_uts_ns rejects a kernel where it is not.
-    return InitUtsNsAddress{*Vaddr, *Vaddr};
-  }
-  return std::nullopt;
+  return InitUtsNsAddress{*Vaddr, *Paddr};
 }
 
 Expected<std::array<std::string, 6>>
 readInitUtsname(const GuestMemoryMap &Map, MemorySource &Memory,
-                const StringMap<std::string> &Info,
-                const InitUtsNsAddress &Where) {
+                const VmcoreInfo &Info, const InitUtsNsAddress &Where) {
   // uts_namespace.name's offset, or the ones it had before the kernel
   // exported it.
   SmallVector<uint64_t, 3> NameOffsets = {0, 4, 8};
-  auto It = Info.find("OFFSET(uts_namespace.name)");
-  uint64_t Off;
-  if (It != Info.end() && !StringRef(It->second).trim().getAsInteger(10, Off))
-    NameOffsets = {Off};
+  std::optional<int64_t> Off = Info.decimal("OFFSET(uts_namespace.name)");
+  if (Off && *Off >= 0)
+    NameOffsets = {uint64_t(*Off)};
   Error Last = Error::success();
   for (uint64_t NameOff : NameOffsets) {
     Expected<std::array<std::string, 6>> Fields =
@@ -253,14 +186,11 @@ readInitUtsname(const GuestMemoryMap &Map, MemorySource &Memory,
   return std::move(Last);
 }
 
-std::optional<uint32_t> guestPageSize(const Arch &A, StringRef VmcoreInfo) {
-  StringMap<std::string> Info = parseVmcoreInfo(VmcoreInfo);
-  auto It = Info.find("PAGESIZE");
-  uint32_t Size;
-  if (It == Info.end() || StringRef(It->second).trim().getAsInteger(10, Size) ||
-      !is_contained(A.pageSizes(), Size))
+std::optional<uint32_t> guestPageSize(const Arch &A, const VmcoreInfo &Info) {
+  std::optional<uint64_t> Size = Info.pageSize();
+  if (!Size || !is_contained(A.PageSizes, *Size))
     return std::nullopt;
-  return Size;
+  return uint32_t(*Size);
 }
 
 } // namespace qemudump

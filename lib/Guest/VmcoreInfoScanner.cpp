@@ -82,7 +82,7 @@ Error VmcoreInfoScanner::tookFileRun(uint64_t HostAddr, const FileRun &Run) {
 void VmcoreInfoScanner::scan(uint64_t HostAddr, ArrayRef<uint8_t> Data) {
   // QEMU's RAM is page-aligned in QEMU's memory as in the guest's: a page
   // start of one is a page start of the other.
-  uint64_t PS = A.PageSize;
+  uint64_t PS = A.pageSize();
   uint64_t First = alignTo(HostAddr, PS) - HostAddr;
   for (uint64_t Off = First; Off + HeaderSize <= Data.size(); Off += PS)
     if (Data[Off] == 11 || Data[Off + 3] == 11) // namesz, either order
@@ -103,32 +103,37 @@ void VmcoreInfoScanner::addCandidate(uint64_t Host) {
     TooMany = true; // a guest writing note headers everywhere
 }
 
-Error VmcoreInfoScanner::prove(const Arch &A, ArrayRef<uint8_t> Note,
+void VmcoreInfoScanner::scanAll(const GuestMemoryMap &Map) {
+  std::vector<uint8_t> Buf(4 << 20);
+  for (const MemoryBlock &B : Map.blocks())
+    for (uint64_t Pos = 0; Pos < B.size();) {
+      uint64_t N = std::min<uint64_t>(Buf.size(), B.size() - Pos);
+      // Known zeros (holes of the core) hold no note.
+      MemorySource::Extent X = extent(B.HostAddr + Pos, N);
+      if (X.Zero) {
+        Pos += std::max<uint64_t>(X.Length, 1);
+        continue;
+      }
+      N = std::min<uint64_t>(N, std::max<uint64_t>(X.Length, 1));
+      consumeError(read(B.HostAddr + Pos, MutableArrayRef<uint8_t>(Buf.data(), N)));
+      Pos += N;
+    }
+}
+
+Error VmcoreInfoScanner::prove(const Arch &A, const VmcoreInfo &Info,
                                const GuestMemoryMap &Map,
                                MemorySource &Memory) {
-  Expected<std::vector<NoteView>> Parsed = parseNotes(Note, A.isLittleEndian());
-  if (!Parsed)
-    return Parsed.takeError();
-  if (Parsed->size() != 1 || Parsed->front().Name != "VMCOREINFO")
-    return notProved("not one VMCOREINFO note");
-  StringMap<std::string> Info =
-      parseVmcoreInfo(toStringRef(Parsed->front().Desc));
-  auto Get = [&](StringRef Key) -> StringRef {
-    auto It = Info.find(Key);
-    return It == Info.end() ? StringRef() : StringRef(It->second).trim();
-  };
-  StringRef Release = Get("OSRELEASE");
+  StringRef Release = Info.release();
   if (Release.empty())
     return notProved("no OSRELEASE");
-  uint64_t PageSize;
-  if (Get("PAGESIZE").getAsInteger(10, PageSize) ||
-      !is_contained(A.pageSizes(), PageSize))
+  std::optional<uint64_t> PageSize = Info.pageSize();
+  if (!PageSize || !is_contained(A.PageSizes, *PageSize))
     return notProved(
         formatv("PAGESIZE is '{0}', not a page size of {1} "
                 "({2:$[, ]})",
-                Get("PAGESIZE"), A.Name,
-                make_range(A.pageSizes().begin(), A.pageSizes().end())));
-  if (Get("SYMBOL(init_uts_ns)").empty())
+                Info.value("PAGESIZE").value_or(""), A.Name,
+                make_range(A.PageSizes.begin(), A.PageSizes.end())));
+  if (!Info.value("SYMBOL(init_uts_ns)"))
     return notProved("no SYMBOL(init_uts_ns)");
   std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, Info);
   if (!Where)
@@ -146,8 +151,8 @@ Error VmcoreInfoScanner::prove(const Arch &A, ArrayRef<uint8_t> Note,
   return Error::success();
 }
 
-Expected<std::vector<uint8_t>> VmcoreInfoScanner::readNote(uint64_t Host,
-                                                           uint64_t Room) {
+Expected<VmcoreInfo> VmcoreInfoScanner::readNote(uint64_t Host,
+                                                 uint64_t Room) {
   // The header, then exactly the note it announces (no more: what follows
   // the note need not be readable).
   if (Room < HeaderSize)
@@ -163,7 +168,7 @@ Expected<std::vector<uint8_t>> VmcoreInfoScanner::readNote(uint64_t Host,
   Buf.resize(Size);
   if (Error Err = Inner.read(Host, Buf))
     return std::move(Err);
-  return extractGuestNote(Buf, A.isLittleEndian());
+  return VmcoreInfo::fromNote(Buf, A.isLittleEndian());
 }
 
 std::optional<VmcoreInfoScanner::Found>
@@ -181,7 +186,7 @@ VmcoreInfoScanner::find(const GuestMemoryMap &Map,
     uint64_t Guest = B->GuestStart + (Host - B->HostAddr);
     uint64_t Room = std::min<uint64_t>(B->HostAddr + B->size() - Host,
                                        HeaderSize + MaxScannedVmcoreInfoText);
-    Expected<std::vector<uint8_t>> Note = readNote(Host, Room);
+    Expected<VmcoreInfo> Note = readNote(Host, Room);
     Error Why = Note ? prove(A, *Note, Map, Inner) : Note.takeError();
     if (Why) {
       Rejected.push_back(
@@ -215,7 +220,7 @@ VmcoreInfoScanner::find(const GuestMemoryMap &Map,
     return std::nullopt;
   }
   for (const Found &F : Proved)
-    if (F.Note != Proved.front().Note) {
+    if (F.Info.note() != Proved.front().Info.note()) {
       Warnings.push_back(
           formatv("different VMCOREINFO notes in guest RAM prove themselves, "
                   "at {0:x} and {1:x}: the vmcore has no VMCOREINFO note "

@@ -13,45 +13,22 @@ using namespace llvm;
 
 namespace qemudump {
 
-void NoteSegment::addedCpus(size_t Count, StringRef Notes) {
-  Cpus += Count;
-  Kinds.push_back(
-      formatv("{0} vCPU{1} ({2})", Count, Count == 1 ? "" : "s", Notes).str());
+namespace {
+
+std::string vmcoreInfoKind(StringRef Origin) {
+  return Origin.empty() ? "VMCOREINFO" : ("VMCOREINFO (" + Origin + ")").str();
 }
 
-void NoteSegment::addX86Cpus(ArrayRef<X86CpuState> List, bool LongLayout) {
-  if (List.empty())
-    return;
-  appendX86CpuNotes(Bytes, List, LongLayout);
-  addedCpus(List.size(), "CORE, QEMU");
-}
+} // namespace
 
-void NoteSegment::addAarch64Cpus(ArrayRef<Aarch64CpuState> List) {
-  if (List.empty())
+void NoteSegment::addCpuNotes(const CpuNotes &Notes) {
+  if (Notes.Cpus == 0)
     return;
-  appendAarch64CpuNotes(Bytes, List, LittleEndian);
-  addedCpus(List.size(), "PRSTATUS, PRFPREG");
-}
-
-void NoteSegment::addRiscvCpus(ArrayRef<RiscvCpuState> List, bool Is64Bit) {
-  if (List.empty())
-    return;
-  appendRiscvCpuNotes(Bytes, List, Is64Bit, LittleEndian);
-  addedCpus(List.size(), "PRSTATUS");
-}
-
-void NoteSegment::addPpc64Cpus(ArrayRef<PpcCpuState> List) {
-  if (List.empty())
-    return;
-  appendPpc64CpuNotes(Bytes, List, LittleEndian);
-  addedCpus(List.size(), "PRSTATUS, PRFPREG, VMX, VSX, SPE");
-}
-
-void NoteSegment::addS390Cpus(ArrayRef<S390CpuState> List) {
-  if (List.empty())
-    return;
-  appendS390CpuNotes(Bytes, List);
-  addedCpus(List.size(), "PRSTATUS, FPREGSET and 8 s390 notes");
+  Bytes.insert(Bytes.end(), Notes.Bytes.begin(), Notes.Bytes.end());
+  Cpus += Notes.Cpus;
+  Kinds.push_back(formatv("{0} vCPU{1} ({2})", Notes.Cpus,
+                          Notes.Cpus == 1 ? "" : "s", Notes.Kinds)
+                      .str());
 }
 
 Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note, StringRef Origin) {
@@ -62,15 +39,21 @@ Error NoteSegment::addGuestNote(ArrayRef<uint8_t> Note, StringRef Origin) {
     return createStringError(
         inconvertibleErrorCode(),
         formatv("expected one note, found {0}", Parsed->size()).str());
-  const NoteView &N = Parsed->front();
-  uint64_t Base = Bytes.size();
-  if (N.Name == "VMCOREINFO")
-    VmcoreInfo = VmcoreInfoText{Base + uint64_t(N.Desc.data() - Note.data()),
-                                N.Desc.size()};
+  if (Parsed->front().Name == "VMCOREINFO") {
+    addVmcoreInfo(VmcoreInfo::fromDecoded(Note, Parsed->front()), Origin);
+    return Error::success();
+  }
+  // Another note of the guest's: kept as it is (QEMU's dump does so).
   Bytes.insert(Bytes.end(), Note.begin(), Note.end());
-  Kinds.push_back(Origin.empty() ? "VMCOREINFO"
-                                 : ("VMCOREINFO (" + Origin + ")").str());
+  Kinds.push_back(vmcoreInfoKind(Origin));
   return Error::success();
+}
+
+void NoteSegment::addVmcoreInfo(VmcoreInfo Info, StringRef Origin) {
+  GuestOffset = Bytes.size();
+  Bytes.insert(Bytes.end(), Info.note().begin(), Info.note().end());
+  Guest.emplace(std::move(Info));
+  Kinds.push_back(vmcoreInfoKind(Origin));
 }
 
 void NoteSegment::finalize() {
@@ -81,11 +64,10 @@ void NoteSegment::finalize() {
                   "guest)");
 }
 
-std::optional<StringRef> NoteSegment::vmcoreInfoText() const {
-  if (!VmcoreInfo)
+std::optional<NoteSegment::TextRange> NoteSegment::vmcoreInfoText() const {
+  if (!Guest)
     return std::nullopt;
-  return toStringRef(
-      ArrayRef<uint8_t>(Bytes).slice(VmcoreInfo->Offset, VmcoreInfo->Size));
+  return TextRange{GuestOffset + Guest->textOffset(), Guest->text().size()};
 }
 
 std::string NoteSegment::describe() const {

@@ -1,4 +1,4 @@
-//===- Notes.cpp - ELF notes of a vmcore ----------------------------------===//
+//===- Notes.cpp - ELF notes: encoded, decoded, the guest's ---------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
@@ -8,7 +8,6 @@
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MathExtras.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 using namespace llvm;
 
@@ -113,54 +112,6 @@ Expected<std::vector<NoteView>> parseNotes(ArrayRef<uint8_t> Segment,
     Segment = Segment.drop_front(Size);
   }
   return Notes;
-}
-
-Expected<std::vector<uint8_t>> vmcoreInfoNoteFromFile(StringRef Path,
-                                                      bool LittleEndian) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> File =
-      MemoryBuffer::getFile(Path, /*IsText=*/false,
-                            /*RequiresNullTerminator=*/false);
-  if (!File)
-    return createFileError(Path, File.getError());
-  ArrayRef<uint8_t> Bytes = arrayRefFromStringRef((*File)->getBuffer());
-  if (Bytes.size() > MaxGuestNoteSize)
-    return createFileError(
-        Path, createStringError(inconvertibleErrorCode(),
-                                "larger than any VMCOREINFO (1 MiB)"));
-  // One note named VMCOREINFO, as the guest wrote it.
-  if (Expected<std::vector<uint8_t>> Note =
-          extractGuestNote(Bytes, LittleEndian)) {
-    Expected<std::vector<NoteView>> Parsed = parseNotes(*Note, LittleEndian);
-    if (Parsed && Parsed->size() == 1 && Parsed->front().Name == "VMCOREINFO")
-      return std::move(*Note);
-    consumeError(Parsed.takeError());
-  } else {
-    consumeError(Note.takeError());
-  }
-  // Or the text.
-  StringRef Text = toStringRef(Bytes);
-  if (!parseVmcoreInfo(Text).count("OSRELEASE"))
-    return createFileError(
-        Path, createStringError(inconvertibleErrorCode(),
-                                "neither a VMCOREINFO note nor VMCOREINFO "
-                                "text (KEY=VALUE lines with OSRELEASE)"));
-  std::vector<uint8_t> Note;
-  appendNote(Note, LittleEndian, "VMCOREINFO", 0, Bytes);
-  return Note;
-}
-
-StringMap<std::string> parseVmcoreInfo(StringRef Text) {
-  StringMap<std::string> Map;
-  while (!Text.empty()) {
-    auto [Line, Rest] = Text.split('\n');
-    Text = Rest;
-    Line = Line.take_until([](char C) { return C == '\0'; });
-    auto [Key, Value] = Line.split('=');
-    if (Key.empty() || Key.size() == Line.size())
-      continue;
-    Map[Key] = Value.str();
-  }
-  return Map;
 }
 
 } // namespace qemudump

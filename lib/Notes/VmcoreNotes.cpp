@@ -17,10 +17,25 @@ uint64_t ScannedNotes::roomFor(const NoteSegment &Base) {
          noteSize(sizeof("VMCOREINFO"), MaxScannedVmcoreInfoText);
 }
 
+const VmcoreInfo *ScannedNotes::vmcoreInfoBeforeCopy(bool MayScan) {
+  if (MayScan && !ScannedEarly) {
+    ScannedEarly = true;
+    Scanner.scanAll(Map);
+    Early = Scanner.find(Map, EarlyWarnings);
+  }
+  return Early ? &Early->Info : nullptr;
+}
+
 Expected<const NoteSegment &> ScannedNotes::finish() {
-  if (std::optional<VmcoreInfoScanner::Found> F = Scanner.find(Map, Warnings))
-    if (Error E = Segment.addGuestNote(F->Note, F->Origin))
-      return std::move(E); // find() proved it a note: cannot happen
+  // A note found before the copy is the one the copy's scan would find:
+  // the copy reads (a part of) the same RAM again.
+  std::optional<VmcoreInfoScanner::Found> F = std::move(Early);
+  if (F)
+    Warnings.insert(Warnings.end(), EarlyWarnings.begin(), EarlyWarnings.end());
+  else
+    F = Scanner.find(Map, Warnings);
+  if (F)
+    Segment.addVmcoreInfo(std::move(F->Info), F->Origin);
   Segment.finalize();
   return Segment;
 }

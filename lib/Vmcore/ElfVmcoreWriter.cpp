@@ -1,8 +1,33 @@
-//===- ElfVmcoreWriter.cpp - Write the guest's memory as an ELF core ------===//
+//===- ElfVmcoreWriter.cpp - The guest's memory as an ELF core ------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// The vmcore layout that crash, makedumpfile and drgn read:
+//
+//   ELF header
+//   program headers (right after the ELF header: makedumpfile requires it)
+//     PT_NOTE   the notes, exactly sized
+//     PT_LOAD   one per memory block, p_paddr = p_vaddr = guest-physical start,
+//               p_align = 0, p_flags = 0
+//   [section header 0, only with PN_XNUM: sh_info holds the real phnum]
+//   notes
+//   the rest of the notes' room (VmcoreNotes::capacity()), zeros
+//   padding to the guest page size
+//   block contents, in order
+//
+// The blocks are written first, the headers and notes last: the notes may
+// need what the copy read (VmcoreNotes.h).
+//
+// The file is sparse: memory the source knows to be zero, and every all-zero
+// 4 KiB block of what it reads, become holes; the apparent size and contents
+// are those of the full layout. Memory the source stores as is in a file
+// (a core file's PT_LOAD bytes) is shared with that file where the file
+// systems can (a reflink: OutputFile::appendShared), run by run, and copied
+// where they cannot; shared zero blocks stay shared blocks, not holes.
+//
+//===----------------------------------------------------------------------===//
 
-#include "qemudump/Vmcore/ElfVmcoreWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "Vmcore/BackgroundWriter.h"
 #include "qemudump/Input/MemoryFault.h"
@@ -30,48 +55,46 @@ constexpr uint64_t PnXNum = 0xffff;
 /// The most shared at once: progress (and an interrupt) between runs.
 constexpr uint64_t MaxSharedRun = 256 << 20;
 
-template <class ELFT> class ElfVmcoreWriter {
+template <class ELFT> class ElfVmcoreWriter final : public VmcoreWriter {
   using Ehdr = typename ELFT::Ehdr;
   using Phdr = typename ELFT::Phdr;
   using Shdr = typename ELFT::Shdr;
   using uint = typename ELFT::uint;
 
 public:
-  ElfVmcoreWriter(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-                  VmcoreNotes &Notes, MemorySource &Memory, ProgressFn Progress)
-      : Out(Out), A(A), Map(Map), Notes(Notes), Memory(Memory),
-        Progress(Progress) {}
+  explicit ElfVmcoreWriter(const VmcoreInput &In)
+      : A(In.Guest), Map(In.Map), Notes(In.Notes), Memory(In.Memory) {}
 
-  Expected<ElfVmcoreStats> write();
+  StringRef formatName() const override { return "ELF"; }
+  Error layOut() override;
+  Expected<VmcoreStats> write(OutputFile &Out, ProgressFn Progress) override;
 
 private:
-  /// Where everything goes: headers, the notes' room, the blocks.
-  struct Layout {
-    uint64_t PhNum = 0;
-    bool XNum = false;
-    uint64_t NotesOffset = 0;
-    uint64_t DataOffset = 0;
-  };
-  Expected<Layout> layOut() const;
   Error checkFits(uint64_t Value, const char *What) const;
-  std::vector<uint8_t> headers(const Layout &L, ArrayRef<uint8_t> NoteBytes);
+  std::vector<uint8_t> headers(ArrayRef<uint8_t> NoteBytes) const;
   /// Appends the memory of \p B at \p Pos by sharing the source file's
   /// blocks where the output's file system can; how many bytes, 0 if none.
-  Expected<uint64_t> share(const MemoryBlock &B, uint64_t Pos);
-  Error copyBlock(const MemoryBlock &B, BackgroundWriter &Writer,
-                  uint64_t &Done, uint64_t Total);
+  Expected<uint64_t> share(OutputFile &Out, const MemoryBlock &B,
+                           uint64_t Pos);
+  Error copyBlock(OutputFile &Out, const MemoryBlock &B,
+                  BackgroundWriter &Writer, ProgressFn Progress,
+                  uint64_t &Done);
 
   template <class T> static void append(std::vector<uint8_t> &Out, const T &V) {
     const uint8_t *P = reinterpret_cast<const uint8_t *>(&V);
     Out.insert(Out.end(), P, P + sizeof(T));
   }
 
-  OutputFile &Out;
   const Arch &A;
   const GuestMemoryMap &Map;
   VmcoreNotes &Notes;
   MemorySource &Memory;
-  ProgressFn Progress;
+
+  /// Where everything goes: headers, the notes' room, the blocks.
+  uint64_t PhNum = 0;
+  bool XNum = false;
+  uint64_t NotesOffset = 0;
+  uint64_t DataOffset = 0;
 };
 
 template <class ELFT>
@@ -88,10 +111,10 @@ Error ElfVmcoreWriter<ELFT>::checkFits(uint64_t Value, const char *What) const {
 
 template <class ELFT>
 std::vector<uint8_t>
-ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
+ElfVmcoreWriter<ELFT>::headers(ArrayRef<uint8_t> NoteBytes) const {
   std::vector<uint8_t> B;
   uint64_t PhOff = sizeof(Ehdr);
-  uint64_t ShOff = PhOff + L.PhNum * sizeof(Phdr);
+  uint64_t ShOff = PhOff + PhNum * sizeof(Phdr);
 
   Ehdr E;
   std::memset(&E, 0, sizeof(E));
@@ -106,8 +129,8 @@ ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
   E.e_phoff = PhOff;
   E.e_ehsize = sizeof(Ehdr);
   E.e_phentsize = sizeof(Phdr);
-  E.e_phnum = L.XNum ? uint16_t(PnXNum) : uint16_t(L.PhNum);
-  if (L.XNum) {
+  E.e_phnum = XNum ? uint16_t(PnXNum) : uint16_t(PhNum);
+  if (XNum) {
     E.e_shoff = ShOff;
     E.e_shentsize = sizeof(Shdr);
     E.e_shnum = 1;
@@ -118,12 +141,12 @@ ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
   Phdr P;
   std::memset(&P, 0, sizeof(P));
   P.p_type = ELF::PT_NOTE;
-  P.p_offset = L.NotesOffset;
+  P.p_offset = NotesOffset;
   P.p_filesz = NoteBytes.size();
   P.p_memsz = NoteBytes.size();
   append(B, P);
 
-  uint64_t Offset = L.DataOffset;
+  uint64_t Offset = DataOffset;
   for (const MemoryBlock &Blk : Map.blocks()) {
     std::memset(&P, 0, sizeof(P));
     P.p_type = ELF::PT_LOAD;
@@ -136,11 +159,11 @@ ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
     Offset += Blk.size();
   }
 
-  if (L.XNum) {
+  if (XNum) {
     Shdr S;
     std::memset(&S, 0, sizeof(S));
     S.sh_type = ELF::SHT_NULL;
-    S.sh_info = L.PhNum;
+    S.sh_info = PhNum;
     append(B, S);
   }
   B.insert(B.end(), NoteBytes.begin(), NoteBytes.end());
@@ -148,7 +171,8 @@ ElfVmcoreWriter<ELFT>::headers(const Layout &L, ArrayRef<uint8_t> NoteBytes) {
 }
 
 template <class ELFT>
-Expected<uint64_t> ElfVmcoreWriter<ELFT>::share(const MemoryBlock &B,
+Expected<uint64_t> ElfVmcoreWriter<ELFT>::share(OutputFile &Out,
+                                                const MemoryBlock &B,
                                                 uint64_t Pos) {
   if (!Out.canShare())
     return 0;
@@ -169,9 +193,10 @@ Expected<uint64_t> ElfVmcoreWriter<ELFT>::share(const MemoryBlock &B,
 }
 
 template <class ELFT>
-Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
-                                       BackgroundWriter &Writer, uint64_t &Done,
-                                       uint64_t Total) {
+Error ElfVmcoreWriter<ELFT>::copyBlock(OutputFile &Out, const MemoryBlock &B,
+                                       BackgroundWriter &Writer,
+                                       ProgressFn Progress, uint64_t &Done) {
+  const uint64_t Total = Map.totalBytes();
   for (uint64_t Pos = 0; Pos < B.size();) {
     // A run of zeros is skipped whole (a 1 TiB guest that used little is
     // a few holes); stored memory is shared with its file where it can be,
@@ -184,7 +209,7 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
       N = std::clamp<uint64_t>(E.Length, 1, Left);
       Out.skip(N);
     } else {
-      Expected<uint64_t> Shared = share(B, Pos);
+      Expected<uint64_t> Shared = share(Out, B, Pos);
       if (!Shared)
         return Shared.takeError();
       N = *Shared;
@@ -213,42 +238,36 @@ Error ElfVmcoreWriter<ELFT>::copyBlock(const MemoryBlock &B,
   return Error::success();
 }
 
-template <class ELFT>
-Expected<typename ElfVmcoreWriter<ELFT>::Layout>
-ElfVmcoreWriter<ELFT>::layOut() const {
-  Layout L;
-  L.PhNum = 1 + Map.blocks().size();
-  if (L.PhNum > std::numeric_limits<uint32_t>::max())
-    return createStringError(inconvertibleErrorCode(),
-                             "too many memory blocks for one ELF file");
-  L.XNum = L.PhNum >= PnXNum;
-  L.NotesOffset =
-      sizeof(Ehdr) + L.PhNum * sizeof(Phdr) + (L.XNum ? sizeof(Shdr) : 0);
-  L.DataOffset = alignTo(L.NotesOffset + Notes.capacity(), A.PageSize);
-  if (Error Err = checkFits(L.DataOffset + Map.totalBytes(), "vmcore size"))
-    return std::move(Err);
-  for (const MemoryBlock &B : Map.blocks())
-    if (Error Err = checkFits(B.GuestEnd - 1, "guest-physical address"))
-      return std::move(Err);
-  return L;
-}
-
-template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
+template <class ELFT> Error ElfVmcoreWriter<ELFT>::layOut() {
   if (Notes.capacity() == 0)
     return createStringError(inconvertibleErrorCode(),
                              "internal error: the note segment is empty");
-  Expected<Layout> L = layOut();
-  if (!L)
-    return L.takeError();
+  PhNum = 1 + Map.blocks().size();
+  if (PhNum > std::numeric_limits<uint32_t>::max())
+    return createStringError(inconvertibleErrorCode(),
+                             "too many memory blocks for one ELF file");
+  XNum = PhNum >= PnXNum;
+  NotesOffset = sizeof(Ehdr) + PhNum * sizeof(Phdr) + (XNum ? sizeof(Shdr) : 0);
+  DataOffset = alignTo(NotesOffset + Notes.capacity(), A.pageSize());
+  if (Error Err = checkFits(DataOffset + Map.totalBytes(), "vmcore size"))
+    return Err;
+  for (const MemoryBlock &B : Map.blocks())
+    if (Error Err = checkFits(B.GuestEnd - 1, "guest-physical address"))
+      return Err;
+  return Error::success();
+}
 
+template <class ELFT>
+Expected<VmcoreStats> ElfVmcoreWriter<ELFT>::write(OutputFile &Out,
+                                                   ProgressFn Progress) {
   // The blocks first, then what the copy may have taught the notes, then the
   // headers and notes at the start of the file.
   uint64_t Total = Map.totalBytes();
-  Out.skip(L->DataOffset - Out.offset());
+  Out.skip(DataOffset - Out.offset());
   BackgroundWriter Writer(Out, std::clamp<uint64_t>(Total, 1, CopyChunkSize));
   uint64_t Done = 0;
   for (const MemoryBlock &B : Map.blocks())
-    if (Error Err = copyBlock(B, Writer, Done, Total))
+    if (Error Err = copyBlock(Out, B, Writer, Progress, Done))
       return std::move(Err);
   if (Error Err = Writer.finish())
     return std::move(Err);
@@ -259,37 +278,29 @@ template <class ELFT> Expected<ElfVmcoreStats> ElfVmcoreWriter<ELFT>::write() {
   if (NoteBytes.empty() || NoteBytes.size() > Notes.capacity())
     return createStringError(inconvertibleErrorCode(),
                              "internal error: the notes do not fit their room");
-  if (Error Err = Out.writeAt(0, headers(*L, NoteBytes)))
+  if (Error Err = Out.writeAt(0, headers(NoteBytes)))
     return std::move(Err);
 
-  ElfVmcoreStats Stats;
+  VmcoreStats Stats;
   Stats.FileSize = Out.offset();
   Stats.MemoryBytes = Total;
-  Stats.ProgramHeaders = L->PhNum;
   Stats.SharedBytes = Out.sharedBytes();
   return Stats;
 }
 
 } // namespace
 
-Expected<ElfVmcoreStats>
-writeElfVmcore(OutputFile &Out, const Arch &A, uint8_t ElfClass,
-               const GuestMemoryMap &Map, VmcoreNotes &Notes,
-               MemorySource &Memory, ProgressFn Progress) {
-  bool LE = A.isLittleEndian();
-  if (ElfClass == ELF::ELFCLASS64)
-    return LE ? ElfVmcoreWriter<object::ELF64LE>(Out, A, Map, Notes, Memory,
-                                                 Progress)
-                    .write()
-              : ElfVmcoreWriter<object::ELF64BE>(Out, A, Map, Notes, Memory,
-                                                 Progress)
-                    .write();
-  return LE ? ElfVmcoreWriter<object::ELF32LE>(Out, A, Map, Notes, Memory,
-                                               Progress)
-                  .write()
-            : ElfVmcoreWriter<object::ELF32BE>(Out, A, Map, Notes, Memory,
-                                               Progress)
-                  .write();
+std::unique_ptr<VmcoreWriter> createElfWriter(const VmcoreInput &In,
+                                              uint8_t ElfClass) {
+  bool LE = In.Guest.isLittleEndian();
+  if (ElfClass == ELF::ELFCLASS64) {
+    if (LE)
+      return std::make_unique<ElfVmcoreWriter<object::ELF64LE>>(In);
+    return std::make_unique<ElfVmcoreWriter<object::ELF64BE>>(In);
+  }
+  if (LE)
+    return std::make_unique<ElfVmcoreWriter<object::ELF32LE>>(In);
+  return std::make_unique<ElfVmcoreWriter<object::ELF32BE>>(In);
 }
 
 } // namespace qemudump

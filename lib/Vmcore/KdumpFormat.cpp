@@ -4,7 +4,9 @@
 
 #include "Vmcore/KdumpFormat.h"
 
-#include "llvm/BinaryFormat/ELF.h"
+#include "qemudump/Notes/DescWriter.h"
+
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -18,100 +20,65 @@ namespace kdump {
 
 namespace {
 
-/// Puts integers of the guest's byte order into a buffer at fixed offsets.
-class Encoder {
-public:
-  Encoder(std::vector<uint8_t> &B, bool LE) : B(B), LE(LE) {}
-  void u32(size_t Off, uint64_t V) {
-    support::endian::write<uint32_t>(B.data() + Off, uint32_t(V), order());
-  }
-  void u64(size_t Off, uint64_t V) {
-    support::endian::write<uint64_t>(B.data() + Off, V, order());
-  }
-  /// An unsigned long / off_t of \p Bytes bytes.
-  void word(size_t Off, uint64_t V, unsigned Bytes) {
-    Bytes == 8 ? u64(Off, V) : u32(Off, V);
-  }
-  void str(size_t Off, StringRef S, size_t Field) {
-    size_t N = std::min(S.size(), Field - 1);
-    std::memcpy(B.data() + Off, S.data(), N);
-  }
-
-private:
-  endianness order() const { return LE ? endianness::little : endianness::big; }
-  std::vector<uint8_t> &B;
-  bool LE;
-};
-
 /// Offsets in kdump_sub_header (header_version 6): each 64-bit member
 /// (off_t, unsigned long long) is aligned to 8 on 64-bit and 32pad.
 struct SubHeaderLayout {
   size_t Size, W, OffV, SizeV, OffN, SizeN, Max64;
 };
-const SubHeaderLayout &subHeaderLayout(HeaderKind K) {
+const SubHeaderLayout &subHeaderLayout(KdumpHeaderKind K) {
   static const SubHeaderLayout L64 = {104, 8, 32, 40, 48, 56, 96};
   static const SubHeaderLayout L32Pack = {80, 4, 20, 28, 32, 40, 72};
   static const SubHeaderLayout L32Pad = {96, 4, 24, 32, 40, 48, 88};
-  return K == HeaderKind::Bits64       ? L64
-         : K == HeaderKind::Bits32Pack ? L32Pack
-                                       : L32Pad;
+  return K == KdumpHeaderKind::Bits64       ? L64
+         : K == KdumpHeaderKind::Bits32Pack ? L32Pack
+                                            : L32Pad;
 }
 
 } // namespace
 
-HeaderKind headerKind(const Arch &A) {
-  if (A.Machine == ELF::EM_386)
-    return HeaderKind::Bits32Pack;
-  if (!A.is64Bit())
-    return HeaderKind::Bits32Pad;
-  return HeaderKind::Bits64;
-}
-
 std::vector<uint8_t> encodeDiskDumpHeader(const Arch &A,
                                           const DiskDumpHeader &H) {
-  bool Is64 = headerKind(A) == HeaderKind::Bits64;
+  bool Is64 = A.KdumpHeader == KdumpHeaderKind::Bits64;
   // signature[8], header_version, new_utsname (6 x 65), then struct timeval
   // aligned to the word size, then ten 32-bit fields.
-  std::vector<uint8_t> B(Is64 ? 464 : 452, 0);
-  Encoder E(B, A.isLittleEndian());
-  std::memcpy(B.data(), "KDUMP   ", 8);
-  E.u32(8, HeaderVersion);
+  DescWriter D(A.endianness(), Is64 ? 464 : 452);
+  D.putRaw(0, arrayRefFromStringRef("KDUMP   "));
+  D.put32(8, HeaderVersion);
   const std::string *Fields[] = {&H.Uts.Sysname, &H.Uts.Nodename,
                                  &H.Uts.Release, &H.Uts.Version,
                                  &H.Uts.Machine, &H.Uts.Domainname};
   for (size_t I = 0; I < 6; ++I)
-    E.str(12 + I * UtsFieldSize, *Fields[I], UtsFieldSize);
+    D.putString(12 + I * UtsFieldSize, *Fields[I], UtsFieldSize);
   size_t T = Is64 ? 408 : 404;
   unsigned W = Is64 ? 8 : 4;
-  E.word(T, uint64_t(H.TimestampSec), W);
-  E.word(T + W, uint64_t(H.TimestampUsec), W);
+  D.putWord(T, uint64_t(H.TimestampSec), W);
+  D.putWord(T + W, uint64_t(H.TimestampUsec), W);
   size_t S = T + 2 * W;
-  E.u32(S + 0, H.Status);
-  E.u32(S + 4, H.BlockSize);
-  E.u32(S + 8, H.SubHdrSize);
-  E.u32(S + 12, H.BitmapBlocks);
-  E.u32(S + 16, H.MaxMapnr);
+  D.put32(S + 0, H.Status);
+  D.put32(S + 4, H.BlockSize);
+  D.put32(S + 8, H.SubHdrSize);
+  D.put32(S + 12, H.BitmapBlocks);
+  D.put32(S + 16, H.MaxMapnr);
   // total_ram_blocks, device_blocks, written_blocks, current_cpu: 0.
-  E.u32(S + 36, H.NrCpus);
-  return B;
+  D.put32(S + 36, H.NrCpus);
+  return D.take();
 }
 
-uint64_t subHeaderSize(HeaderKind K) { return subHeaderLayout(K).Size; }
+uint64_t subHeaderSize(KdumpHeaderKind K) { return subHeaderLayout(K).Size; }
 
 std::vector<uint8_t> encodeSubHeader(const Arch &A, const SubHeader &H) {
-  const SubHeaderLayout &L = subHeaderLayout(headerKind(A));
-  std::vector<uint8_t> B(L.Size, 0);
-  Encoder E(B, A.isLittleEndian());
-  E.word(0, uint64_t(H.PhysBase), L.W);
-  E.u32(L.W, H.DumpLevel);
+  const SubHeaderLayout &L = subHeaderLayout(A.KdumpHeader);
+  DescWriter D(A.endianness(), L.Size);
+  D.putWord(0, uint64_t(H.PhysBase), L.W);
+  D.put32(L.W, H.DumpLevel);
   // split = 0, start_pfn = end_pfn = 0: not a split dump.
-  E.u64(L.OffV, H.OffsetVmcoreinfo);
-  E.word(L.SizeV, H.SizeVmcoreinfo, L.W);
-  E.u64(L.OffN, H.OffsetNote);
-  E.word(L.SizeN, H.SizeNote, L.W);
+  D.put64(L.OffV, H.OffsetVmcoreinfo);
+  D.putWord(L.SizeV, H.SizeVmcoreinfo, L.W);
+  D.put64(L.OffN, H.OffsetNote);
+  D.putWord(L.SizeN, H.SizeNote, L.W);
   // offset_eraseinfo = size_eraseinfo = 0, start_pfn_64 = end_pfn_64 = 0.
-  E.u64(L.Max64, H.MaxMapnr64);
-  return B;
+  D.put64(L.Max64, H.MaxMapnr64);
+  return D.take();
 }
 
 void appendPageDesc(std::vector<uint8_t> &Out, bool LittleEndian,
@@ -201,7 +168,7 @@ Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
   L.MaxMapnr = maxMapnr(Map, PS);
 
   // Block 1 on: the sub header, the notes right after it.
-  uint64_t SubSize = subHeaderSize(headerKind(A));
+  uint64_t SubSize = subHeaderSize(A.KdumpHeader);
   L.NotesOffset = PS + SubSize;
   L.SubHdrBlocks = divideCeil(SubSize + NotesCapacity, PS);
 
@@ -224,7 +191,7 @@ SubHeader subHeader(const FileLayout &L, const NoteSegment &Notes,
   H.DumpLevel = 0; // nothing excluded: every page of guest RAM is there
   H.OffsetNote = L.NotesOffset;
   H.SizeNote = Notes.bytes().size();
-  if (std::optional<NoteSegment::VmcoreInfoText> V = Notes.vmcoreInfo()) {
+  if (std::optional<NoteSegment::TextRange> V = Notes.vmcoreInfoText()) {
     H.OffsetVmcoreinfo = L.NotesOffset + V->Offset;
     H.SizeVmcoreinfo = V->Size;
   }

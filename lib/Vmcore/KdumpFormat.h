@@ -25,8 +25,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_KDUMPFORMAT_H
-#define QEMUDUMP_KDUMPFORMAT_H
+#ifndef QEMUDUMP_VMCORE_KDUMPFORMAT_H
+#define QEMUDUMP_VMCORE_KDUMPFORMAT_H
 
 #include "qemudump/Arch/Arch.h"
 #include "qemudump/Guest/GuestKernelInfo.h"
@@ -44,12 +44,6 @@ namespace kdump {
 constexpr uint32_t HeaderVersion = 6;
 constexpr uint32_t PageDescSize = 24;
 
-/// The word size and struct packing of the headers for the guest \p A (its
-/// kernel's, whatever class an ELF vmcore of it would have): 64-bit, or
-/// 32-bit with 64-bit members aligned to 4 (i386: kdump_sub_header_32pack)
-/// or to 8 (arm, riscv32: kdump_sub_header_32pad).
-enum class HeaderKind { Bits64, Bits32Pack, Bits32Pad };
-HeaderKind headerKind(const Arch &A);
 
 struct DiskDumpHeader {
   Utsname Uts;
@@ -74,7 +68,7 @@ struct SubHeader {
   uint64_t MaxMapnr64 = 0;
 };
 /// The size of kdump_sub_header (header_version 6) for \p K.
-uint64_t subHeaderSize(HeaderKind K);
+uint64_t subHeaderSize(KdumpHeaderKind K);
 /// kdump_sub_header for header_version 6.
 std::vector<uint8_t> encodeSubHeader(const Arch &A, const SubHeader &H);
 
@@ -133,4 +127,4 @@ SubHeader subHeader(const FileLayout &L, const NoteSegment &Notes,
 } // namespace kdump
 } // namespace qemudump
 
-#endif // QEMUDUMP_KDUMPFORMAT_H
+#endif // QEMUDUMP_VMCORE_KDUMPFORMAT_H

@@ -1,8 +1,23 @@
-//===- KdumpWriter.cpp - Write the guest's memory as a kdump file ---------===//
+//===- KdumpWriter.cpp - The guest's memory as a kdump file ---------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+//
+// Writes makedumpfile's kdump-compressed format (KdumpFormat.h) as crash,
+// makedumpfile and libkdumpfile/drgn read it: the layout is computed first
+// (kdump::layOut), then the bitmaps, the shared zero page and the pages are
+// emitted, and last the headers and notes (which may need what the copy read:
+// VmcoreNotes.h). Two forms of the same file: raw (the seekable file itself,
+// QEMU's kdump-raw-*) and flattened (makedumpfile's streamable form, what
+// QEMU's kdump-* write; its records may come in any order, `makedumpfile -R`
+// and crash place each at its offset).
+//
+// Pages are compressed by a pool of worker threads (CompressorPool.h) while
+// the calling thread reads guest memory and writes the results in order;
+// memory use is bounded (a few batches of 1 MiB per thread).
+//
+//===----------------------------------------------------------------------===//
 
-#include "qemudump/Vmcore/KdumpWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "Vmcore/CompressorPool.h"
 #include "Vmcore/KdumpFormat.h"
@@ -21,11 +36,6 @@
 using namespace llvm;
 
 namespace qemudump {
-
-unsigned defaultKdumpThreads() {
-  unsigned N = std::thread::hardware_concurrency();
-  return std::clamp(N, 1u, 2u);
-}
 
 namespace {
 
@@ -72,36 +82,36 @@ private:
   std::vector<uint8_t> Header;
 };
 
-class KdumpWriter {
+class KdumpWriter final : public VmcoreWriter {
 public:
-  KdumpWriter(OutputFile &Out, const Arch &A, const GuestMemoryMap &Map,
-              VmcoreNotes &Notes, MemorySource &Memory,
-              const KdumpOptions &Options, ProgressFn Progress)
-      : Out(Out), A(A), Map(Map), Notes(Notes), Memory(Memory),
-        Options(Options), Progress(Progress),
-        PS(Options.BlockSize ? Options.BlockSize : A.PageSize),
-        S(Out, Options.Form) {}
+  KdumpWriter(const VmcoreInput &In, const KdumpOptions &Options)
+      : A(In.Guest), Map(In.Map), GuestRam(In.GuestRam), Notes(In.Notes),
+        Memory(In.Memory), Warnings(In.Warnings), Options(Options) {}
 
-  Expected<KdumpStats> write();
+  StringRef formatName() const override { return "kdump"; }
+  Error layOut() override;
+  Expected<VmcoreStats> write(OutputFile &Out, ProgressFn Progress) override;
 
 private:
   Error checkBuiltIn() const;
+  uint32_t blockSize();
+  void readGuestKernel(const NoteSegment &Finished);
   kdump::DiskDumpHeader diskDumpHeader(const NoteSegment &Finished) const;
-  Error emitBitmaps();
-  Error emitPages();
-  Error emitHeaders(const NoteSegment &Finished);
+  Error emitBitmaps(Sink &S);
+  Error emitPages(Sink &S);
+  Error emitHeaders(Sink &S, const NoteSegment &Finished);
   Error fillBatch(Batch &B);
-  Error emitBatch(Batch &B);
+  Error emitBatch(Sink &S, Batch &B);
 
-  OutputFile &Out;
   const Arch &A;
   const GuestMemoryMap &Map;
+  const GuestMemoryMap &GuestRam;
   VmcoreNotes &Notes;
   MemorySource &Memory;
-  const KdumpOptions &Options;
+  std::vector<std::string> &Warnings;
+  const KdumpOptions Options;
   ProgressFn Progress;
-  uint32_t PS;
-  Sink S;
+  uint32_t PS = 0; ///< The block size.
 
   kdump::FileLayout L;
   uint64_t DataCursor = 0; ///< Where the next stored page goes.
@@ -146,7 +156,39 @@ KdumpWriter::diskDumpHeader(const NoteSegment &Finished) const {
   return DH;
 }
 
-Error KdumpWriter::emitBitmaps() {
+/// The guest kernel's page size where its VMCOREINFO is known before the
+/// copy (the vmcoreinfo device, a file), or can be found by a scan first on
+/// an arch of several page sizes; else the arch's.
+uint32_t KdumpWriter::blockSize() {
+  if (Options.BlockSize)
+    return Options.BlockSize;
+  const VmcoreInfo *Known =
+      Notes.vmcoreInfoBeforeCopy(/*MayScan=*/A.PageSizes.size() > 1);
+  if (!Known)
+    return A.pageSize();
+  return guestPageSize(A, *Known).value_or(A.pageSize());
+}
+
+/// What the headers say of the guest kernel: from its VMCOREINFO as the
+/// copy finished the notes, and its init_uts_ns.
+void KdumpWriter::readGuestKernel(const NoteSegment &Finished) {
+  if (Options.Guest) {
+    Stats.Guest = *Options.Guest;
+    return;
+  }
+  const VmcoreInfo *Info = Finished.vmcoreInfo();
+  std::optional<uint32_t> Page = Info ? guestPageSize(A, *Info) : std::nullopt;
+  if (Page && *Page != PS)
+    Warnings.push_back(formatv(
+        "the guest's pages are {0} bytes (its VMCOREINFO, found in its "
+        "RAM during the copy), the kdump file's blocks {1}: makedumpfile "
+        "and crash expect them equal; dump again with --vmcoreinfo FILE "
+        "(the note found is in this vmcore), or write an ELF vmcore",
+        *Page, PS));
+  Stats.Guest = readGuestKernelInfo(A, GuestRam, Memory, Info, Warnings);
+}
+
+Error KdumpWriter::emitBitmaps(Sink &S) {
   // Both bitmaps are the same: every page of guest RAM is dumped.
   for (uint64_t Copy = 0; Copy < 2; ++Copy) {
     for (uint64_t Pos = 0; Pos < L.BitmapBytes;) {
@@ -162,7 +204,7 @@ Error KdumpWriter::emitBitmaps() {
   return S.put(L.ZeroPageOffset, Zero);
 }
 
-Error KdumpWriter::emitHeaders(const NoteSegment &Finished) {
+Error KdumpWriter::emitHeaders(Sink &S, const NoteSegment &Finished) {
   std::vector<uint8_t> Block(PS, 0);
   std::vector<uint8_t> Header =
       kdump::encodeDiskDumpHeader(A, diskDumpHeader(Finished));
@@ -216,7 +258,7 @@ Error KdumpWriter::fillBatch(Batch &B) {
   return Error::success();
 }
 
-Error KdumpWriter::emitBatch(Batch &B) {
+Error KdumpWriter::emitBatch(Sink &S, Batch &B) {
   bool LE = A.isLittleEndian();
   uint32_t Flag = compressionFlag(Options.Compression);
   DescBuf.clear();
@@ -245,13 +287,13 @@ Error KdumpWriter::emitBatch(Batch &B) {
   if (Error E = S.put(DataOffset, B.Data))
     return E;
   GuestDone += B.GuestBytes;
-  if (Progress && !Progress(GuestDone, Stats.MemoryBytes))
+  if (Progress && !Progress(GuestDone, Map.totalBytes()))
     return createStringError(inconvertibleErrorCode(),
                              "the dump was interrupted");
   return Error::success();
 }
 
-Error KdumpWriter::emitPages() {
+Error KdumpWriter::emitPages(Sink &S) {
   // Batches of 1 MiB (at least one page); a few per thread in flight.
   unsigned BatchPages = std::max<unsigned>(1, (1u << 20) / PS);
   size_t Slots = 2 * Stats.Threads + 2;
@@ -270,7 +312,7 @@ Error KdumpWriter::emitPages() {
     Pool.wait(B);
     InFlight.pop_front();
     Free.push_back(B);
-    return emitBatch(*B);
+    return emitBatch(S, *B);
   };
 
   DataCursor = L.DataOffset;
@@ -306,23 +348,30 @@ Error KdumpWriter::emitPages() {
   return Error::success();
 }
 
-Expected<KdumpStats> KdumpWriter::write() {
+Error KdumpWriter::layOut() {
   if (Error E = checkBuiltIn())
-    return std::move(E);
+    return E;
+  PS = blockSize();
   Expected<kdump::FileLayout> Layout =
       kdump::layOut(A, PS, Map, Notes.capacity());
   if (!Layout)
     return Layout.takeError();
   L = std::move(*Layout);
-  Stats.MemoryBytes = Map.totalBytes();
   Stats.Pages = L.Pages;
+  Stats.BlockSize = PS;
   Stats.Threads = Options.Threads ? Options.Threads : defaultKdumpThreads();
+  return Error::success();
+}
 
+Expected<VmcoreStats> KdumpWriter::write(OutputFile &Out,
+                                         ProgressFn OnProgress) {
+  Progress = OnProgress;
+  Sink S(Out, Options.Form);
   if (Error E = S.start())
     return std::move(E);
-  if (Error E = emitBitmaps())
+  if (Error E = emitBitmaps(S))
     return std::move(E);
-  if (Error E = emitPages())
+  if (Error E = emitPages(S))
     return std::move(E);
   // What the copy may have taught the notes, then the headers.
   Expected<const NoteSegment &> Finished = Notes.finish();
@@ -331,24 +380,23 @@ Expected<KdumpStats> KdumpWriter::write() {
   if (Finished->bytes().size() > Notes.capacity())
     return createStringError(inconvertibleErrorCode(),
                              "internal error: the notes do not fit their room");
-  if (Options.GuestInfo)
-    Stats.Guest = Options.GuestInfo(Finished->vmcoreInfoText());
-  if (Error E = emitHeaders(*Finished))
+  readGuestKernel(*Finished);
+  if (Error E = emitHeaders(S, *Finished))
     return std::move(E);
   if (Error E = S.finish())
     return std::move(E);
-  Stats.FileSize = Out.offset();
-  return Stats;
+  VmcoreStats V;
+  V.FileSize = Out.offset();
+  V.MemoryBytes = Map.totalBytes();
+  V.Kdump = Stats;
+  return V;
 }
 
 } // namespace
 
-Expected<KdumpStats> writeKdumpVmcore(OutputFile &Out, const Arch &A,
-                                      const GuestMemoryMap &Map,
-                                      VmcoreNotes &Notes, MemorySource &Memory,
-                                      const KdumpOptions &Options,
-                                      ProgressFn Progress) {
-  return KdumpWriter(Out, A, Map, Notes, Memory, Options, Progress).write();
+std::unique_ptr<VmcoreWriter> createKdumpWriter(const VmcoreInput &In,
+                                                const KdumpOptions &Options) {
+  return std::make_unique<KdumpWriter>(In, Options);
 }
 
 } // namespace qemudump

@@ -28,7 +28,7 @@ std::string table(const GuestMemory &Memory) {
   for (const FlatRangeRow &R : Memory.Rows)
     Text +=
         formatv("{0:x-16} {1:x-16} {2:x-16} {3,-21} {4,5} {5}\n", R.GuestStart,
-                R.GuestEnd, R.HostAddr, R.Message, R.BlockCount, R.Region)
+                R.GuestEnd, R.HostAddr, R.shown(), R.BlockCount, R.Region)
             .str();
   const GuestMemoryMap &Map = Memory.Map;
   Text += formatv("{0} {1}, {2} of guest RAM\n", Map.blocks().size(),

@@ -42,6 +42,8 @@ Error walkCpus(const QemuSession &S, const TypeLayout &Layout,
                std::vector<std::string> &Problems) {
   std::vector<uint64_t> Seen; // a list of at most MaxCpus: a sorted vector
   std::vector<uint32_t> Indexes;
+  const Field CpuIndex(Layout, "parent_obj.cpu_index");
+  const Field Next(Layout, "parent_obj.node.tqe_next");
   for (unsigned N = 0; Cpu != 0; ++N) {
     auto At = llvm::lower_bound(Seen, Cpu);
     if (At != Seen.end() && *At == Cpu)
@@ -53,7 +55,7 @@ Error walkCpus(const QemuSession &S, const TypeLayout &Layout,
     if (N == MaxCpus)
       return cpuListError(formatv("it has more than {0} entries", MaxCpus));
     FieldReader R(S.process(), Layout, Cpu);
-    uint32_t Index = R.u64("parent_obj.cpu_index");
+    uint32_t Index = R.u64(CpuIndex);
     if (Error E = Visit(R, Index))
       return E;
     if (!R.ok())
@@ -70,7 +72,7 @@ Error walkCpus(const QemuSession &S, const TypeLayout &Layout,
                   uint64_t(Index) + 1)
               .str());
     Indexes.push_back(Index);
-    Cpu = R.u64("parent_obj.node.tqe_next");
+    Cpu = R.u64(Next);
     if (!R.ok())
       return cpuListError(formatv("cannot follow the list after the vCPU at "
                                   "position {0}: {1}",

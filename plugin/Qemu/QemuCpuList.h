@@ -29,15 +29,6 @@
 
 namespace qemudump {
 
-/// A target's vCPUs as read for their notes, and what makes them doubtful.
-template <typename State> struct CpuSet {
-  std::vector<State> Cpus;
-  bool Kvm = false; ///< QEMU used KVM: the registers in memory may be stale.
-  std::vector<std::string> Problems; ///< What makes the registers doubtful.
-  /// Why Cpus is empty though the list was read: the vmcore gets no notes.
-  std::string NoNotes;
-};
-
 /// The first vCPU of the list, and the layout of its type.
 struct FirstCpu {
   std::optional<TypeLayout> Layout;
@@ -70,26 +61,6 @@ bool ranKvm(const QemuSession &S);
 /// The value of enumerator \p Name of \p Members, if it has one.
 std::optional<uint64_t> enumValue(lldb::SBTypeEnumMemberList Members,
                                   llvm::StringRef Name);
-
-/// The vCPUs of a target whose CPU type is \p TypeName, each read by
-/// \p ReadOne(FieldReader &, cpu_index, Set &) into the set.
-template <typename Set, typename ReadOneFn>
-llvm::Expected<Set> readCpuSet(const QemuSession &S, llvm::StringRef TypeName,
-                               ReadOneFn ReadOne) {
-  llvm::Expected<FirstCpu> First = firstCpu(S, TypeName);
-  if (!First)
-    return First.takeError();
-  Set Out;
-  Out.Kvm = ranKvm(S);
-  auto Visit = [&](FieldReader &R, uint32_t Index) -> llvm::Error {
-    ReadOne(R, Index, Out);
-    return llvm::Error::success();
-  };
-  if (llvm::Error E = walkCpus(S, *First->Layout, TypeName, First->Addr, Visit,
-                               Out.Problems))
-    return std::move(E);
-  return std::move(Out);
-}
 
 } // namespace qemudump
 

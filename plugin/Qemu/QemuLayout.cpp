@@ -63,25 +63,35 @@ Expected<TypeLayout> qemuLayout(const QemuSession &S, StringRef TypeName,
   return T;
 }
 
-uint64_t FieldReader::u64(StringRef Path) {
+Field::Field(const TypeLayout &Layout, const Twine &Path)
+    : Name((Layout.name() + "." + Path).str()) {
+  Expected<FieldLayout> F = Layout.field(Path.str());
+  if (!F) {
+    consumeError(F.takeError());
+    Missing = "not in this QEMU's debug info";
+    return;
+  }
+  if (F->Size == 0 || F->Size > 8) {
+    Missing = formatv("{0} bytes, not an integer", F->Size);
+    return;
+  }
+  At = *F;
+}
+
+uint64_t FieldReader::u64(const Field &F) {
   if (First)
     return 0;
   auto Fail = [&](const Twine &Why) {
-    First = (Layout.name() + "." + Path + ": " + Why).str();
+    First = (F.name() + ": " + Why).str();
     return 0;
   };
-  Expected<FieldLayout> F = Layout.field(Path);
-  if (!F) {
-    consumeError(F.takeError());
-    return Fail("not in this QEMU's debug info");
-  }
-  if (F->Size == 0 || F->Size > 8)
-    return Fail(formatv("{0} bytes, not an integer", F->Size));
+  if (!F.At)
+    return Fail(F.Missing);
   uint8_t Buf[8] = {};
   lldb::SBError E;
-  size_t Got = Process.ReadMemory(Addr + F->Offset, Buf, F->Size, E);
-  if (Got != F->Size)
-    return Fail(formatv("cannot be read at {0:x}: {1}", Addr + F->Offset,
+  size_t Got = Process.ReadMemory(Addr + F.At->Offset, Buf, F.At->Size, E);
+  if (Got != F.At->Size)
+    return Fail(formatv("cannot be read at {0:x}: {1}", Addr + F.At->Offset,
                         E.GetCString() ? E.GetCString() : "a short read"));
   // QEMU's (the host's) order: DwarfTypes reads little-endian ELF only. The
   // bytes past the member's are zeros.

@@ -42,6 +42,26 @@ llvm::Expected<TypeLayout> qemuLayout(const QemuSession &S,
                                       llvm::StringRef TypeName,
                                       const char *UnitFunction);
 
+/// One member of a QEMU structure, resolved once for every object of the
+/// type (a reader of many vCPUs resolves its registers once, not per vCPU):
+/// where it lies, or why the layout has no such member.
+class Field {
+public:
+  Field() = default;
+  /// \p Path of \p Layout: "env.regs[3]" (TypeLayout::field()).
+  Field(const TypeLayout &Layout, const llvm::Twine &Path);
+
+  bool present() const { return At.has_value(); }
+  /// "X86CPU.env.regs[3]".
+  const std::string &name() const { return Name; }
+
+private:
+  friend class FieldReader;
+  std::string Name;
+  std::optional<FieldLayout> At;
+  std::string Missing; ///< Why not present.
+};
+
 /// Reads the members of one structure in QEMU's memory at their DWARF
 /// offsets, as host-endian unsigned integers of at most 8 bytes. Remembers
 /// the first failure (a member the layout lacks, or bytes the process cannot
@@ -51,7 +71,11 @@ public:
   FieldReader(lldb::SBProcess Process, const TypeLayout &Layout, uint64_t Addr)
       : Process(Process), Layout(Layout), Addr(Addr) {}
 
-  uint64_t u64(llvm::StringRef Path);
+  /// A member resolved before (the way to read the same members of many
+  /// objects).
+  uint64_t u64(const Field &F);
+  /// A member by its path, resolved now.
+  uint64_t u64(llvm::StringRef Path) { return u64(Field(Layout, Path)); }
   bool has(llvm::StringRef Path) const { return Layout.has(Path); }
 
   bool ok() const { return !First; }

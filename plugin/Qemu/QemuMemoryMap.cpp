@@ -58,7 +58,7 @@ private:
   Error addFlatRange(lldb::SBValue Range);
   std::optional<RamRange> ramRange(lldb::SBValue Range);
   FlatRangeRow rowOf(const RamRange &Ram);
-  void addSkippedRow(FlatRangeRow Row, StringRef Message);
+  void addLeftOutRow(FlatRangeRow Row, RangeStatus Status, StringRef Why);
   Error addBlock(FlatRangeRow Row, StringRef Part);
   Expected<std::optional<RamDiscard>> ramDiscard(const RamRange &Ram,
                                                  const FlatRangeRow &Row);
@@ -224,7 +224,7 @@ void MemoryMapReader::checkNotRam(const RamRange &Range) {
               "core is damaged there",
               Row.Region, Row.GuestStart, Row.GuestEnd)
           .str());
-  addSkippedRow(std::move(Row), "skipped (not ram)");
+  addLeftOutRow(std::move(Row), RangeStatus::Skipped, "not ram");
 }
 
 /// Why QEMU's dump leaves the region out (memory_mapping.c): RAM devices (a
@@ -233,9 +233,9 @@ const char *MemoryMapReader::skipReason(lldb::SBValue Mr) {
   bool RamDevice = R.optionalFlag(Mr, "ram_device", "MemoryRegion");
   bool NonVolatile = R.optionalFlag(Mr, "nonvolatile", "MemoryRegion");
   if (RamDevice)
-    return "skipped (ram_device)";
+    return "ram_device";
   if (NonVolatile)
-    return "skipped (nonvolatile)";
+    return "nonvolatile";
   return nullptr;
 }
 
@@ -317,9 +317,12 @@ FlatRangeRow MemoryMapReader::rowOf(const RamRange &Ram) {
   return Row;
 }
 
-/// Shows \p Row as left out ("skipped (WHY)"), as QEMU's dump leaves it.
-void MemoryMapReader::addSkippedRow(FlatRangeRow Row, StringRef Message) {
-  Row.Message = Message.str();
+/// Shows \p Row as left out (skipped, as QEMU's dump leaves it, or refused),
+/// and why.
+void MemoryMapReader::addLeftOutRow(FlatRangeRow Row, RangeStatus Status,
+                                    StringRef Why) {
+  Row.Status = Status;
+  Row.Detail = Why.str();
   Row.BlockCount = Out.Map.blocks().size();
   Out.Rows.push_back(std::move(Row));
 }
@@ -360,7 +363,7 @@ Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
     return R.takeError(); // not RAM, or unreadable
   FlatRangeRow Row = rowOf(*Ram);
   if (const char *Skip = skipReason(Ram->Mr)) {
-    addSkippedRow(std::move(Row), Skip);
+    addLeftOutRow(std::move(Row), RangeStatus::Skipped, Skip);
     return R.takeError();
   }
   Row.HostAddr = hostAddress(*Ram, Row);
@@ -385,7 +388,7 @@ Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
     return Sparse.takeError();
   if (*Sparse && !(*Sparse)->Bitmap) {
     Row.Undumpable = (*Sparse)->whyUnknown(Row.Region);
-    addSkippedRow(std::move(Row), "refused (sparse)");
+    addLeftOutRow(std::move(Row), RangeStatus::Refused, "sparse");
     return Error::success();
   }
   if (*Sparse)
@@ -401,15 +404,15 @@ Error MemoryMapReader::addBlock(FlatRangeRow Row, StringRef Part) {
       Row.GuestStart, Row.GuestEnd - Row.GuestStart, Row.HostAddr);
   if (!Added)
     return corruptError(toString(Added.takeError()));
-  Row.Message =
-      *Added == GuestMemoryMap::AddResult::Joined ? "joined" : "added";
+  Row.Status = *Added == GuestMemoryMap::AddResult::Joined
+                   ? RangeStatus::Joined
+                   : RangeStatus::Added;
   SmallVector<StringRef, 2> What;
   if (!Part.empty())
     What.push_back(Part);
   if (!Row.DumpOffBackend.empty())
     What.push_back("dump=off");
-  if (!What.empty())
-    Row.Message += " (" + join(What, ", ") + ")";
+  Row.Detail = join(What, ", ");
   Row.BlockCount = Out.Map.blocks().size();
   Out.Rows.push_back(std::move(Row));
   return Error::success();
@@ -447,8 +450,8 @@ Error MemoryMapReader::addSparseRange(const RamRange &Ram,
     PartRow.GuestEnd = PartRow.GuestStart + P.Size;
     PartRow.HostAddr += Delta;
     if (!P.Populated) {
-      addSkippedRow(std::move(PartRow),
-                    formatv("skipped ({0})", Sparse.DiscardedWord).str());
+      addLeftOutRow(std::move(PartRow), RangeStatus::Skipped,
+                    Sparse.DiscardedWord);
       continue;
     }
     if (Error E = addBlock(std::move(PartRow), Sparse.PopulatedWord))
@@ -487,7 +490,8 @@ Expected<GuestMemory> MemoryMapReader::read() {
 void MemoryMapReader::checkSharedRam() {
   std::vector<const FlatRangeRow *> Ram;
   for (const FlatRangeRow &Row : Out.Rows)
-    if (Row.Writable && Row.whySkipped().empty() && Row.Undumpable.empty())
+    if (Row.Writable && Row.Status != RangeStatus::Skipped &&
+        Row.Undumpable.empty())
       Ram.push_back(&Row);
   llvm::sort(Ram, [](const FlatRangeRow *A, const FlatRangeRow *B) {
     return A->HostAddr < B->HostAddr;
@@ -509,6 +513,14 @@ void MemoryMapReader::checkSharedRam() {
 }
 
 } // namespace
+
+std::string FlatRangeRow::shown() const {
+  static const char *const Words[] = {"added", "joined", "skipped", "refused"};
+  std::string S = Words[unsigned(Status)];
+  if (!Detail.empty())
+    S += " (" + Detail + ")";
+  return S;
+}
 
 Expected<GuestMemory> readGuestMemory(const QemuSession &S) {
   return MemoryMapReader(S).read();

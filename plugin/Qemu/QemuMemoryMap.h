@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
-#define QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMUMEMORYMAP_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMUMEMORYMAP_H
 
 #include "Qemu/QemuSession.h"
 
@@ -26,15 +26,25 @@
 
 namespace qemudump {
 
+/// What became of a flat range.
+enum class RangeStatus {
+  Added,   ///< A block of the map of its own.
+  Joined,  ///< Added to the block before it (continuous in both spaces).
+  Skipped, ///< Left out, as QEMU's own dump leaves it out.
+  Refused, ///< Not dumped: qemudump cannot tell what QEMU's dump would do.
+};
+
 /// One RAM flat range as `qemu guest-memory-map` shows it.
 struct FlatRangeRow {
   uint64_t GuestStart = 0;
   uint64_t GuestEnd = 0;
   uint64_t HostAddr = 0;
   std::string Region; ///< The MemoryRegion's name.
-  /// "added", "joined" (with what the part is: "added (plugged)"), or why
-  /// it is skipped: "skipped (ram_device)", "skipped (unplugged)".
-  std::string Message;
+  RangeStatus Status = RangeStatus::Added;
+  /// What the range is ("plugged", "dump=off", comma separated) when added
+  /// or joined; why it is skipped ("ram_device", "unplugged") or refused
+  /// ("sparse") otherwise.
+  std::string Detail;
   size_t BlockCount = 0; ///< Blocks in the map after this range.
   bool Writable = false; ///< RAM, not ROM (MemoryRegion.readonly clear).
   /// The id of the memory backend the range's RAM is (its region's name),
@@ -50,12 +60,9 @@ struct FlatRangeRow {
   /// host's base page for hugetlbfs); 0 when this QEMU does not say.
   uint64_t PageSize = 0;
 
-  /// Why QEMU's dump leaves the range out ("(ram_device)"); "" when it is
-  /// dumped.
-  llvm::StringRef whySkipped() const {
-    llvm::StringRef M(Message);
-    return M.consume_front("skipped ") ? M : "";
-  }
+  /// As the map shows it: "added (plugged, dump=off)", "skipped
+  /// (ram_device)".
+  std::string shown() const;
 };
 
 struct GuestMemory {
@@ -72,4 +79,4 @@ llvm::Expected<GuestMemory> readGuestMemory(const QemuSession &S);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMUMEMORYMAP_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMUMEMORYMAP_H

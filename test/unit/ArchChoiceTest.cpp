@@ -4,6 +4,11 @@
 
 #include "qemudump/Arch/ArchChoice.h"
 
+#include "qemudump/Arch/Aarch64.h"
+#include "qemudump/Arch/Ppc64.h"
+#include "qemudump/Arch/Riscv.h"
+#include "qemudump/Arch/X86.h"
+
 #include "TestUtil.h"
 
 #include "llvm/BinaryFormat/ELF.h"
@@ -17,145 +22,109 @@ namespace {
 
 const Arch *named(StringRef Name) { return &cantFail(parseArch(Name)); }
 
-TargetFacts x86(std::optional<bool> LongMode, std::string Problem = "") {
-  TargetFacts F;
-  F.Family = "x86";
-  F.X86LongMode = LongMode;
-  F.X86Problem = std::move(Problem);
-  return F;
-}
-
 TEST(ArchChoiceTest, X86IsInferredFromVcpu0AsQemuDoes) {
-  Expected<ArchChoice> C = resolveArch(nullptr, x86(true));
+  Expected<ArchChoice> C = inferX86Arch(true, "");
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "X86_64");
   EXPECT_EQ(C->Origin, "inferred: vCPU 0 is in long mode");
-  C = resolveArch(nullptr, x86(false));
+  C = inferX86Arch(false, "");
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "386");
   EXPECT_EQ(C->Origin, "inferred: vCPU 0 is not in long mode");
 }
 
 TEST(ArchChoiceTest, X86WithoutReadableVcpusAsksForArch) {
-  EXPECT_EQ(errorOf(resolveArch(nullptr, x86(std::nullopt, "QEMU's vCPU "
-                                                           "list is empty"))),
+  EXPECT_EQ(errorOf(inferX86Arch(std::nullopt, "QEMU's vCPU list is empty")),
             "cannot infer ARCH: QEMU's vCPU list is empty; give ARCH (X86_64 "
             "or 386)");
 }
 
 TEST(ArchChoiceTest, AGivenArchMustFitTheTarget) {
-  Expected<ArchChoice> C = resolveArch(named("386"), x86(true));
+  Expected<ArchChoice> C = checkRequestedArch(*named("386"), "x86");
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "386"); // given against vCPU 0: the user's word
   EXPECT_EQ(C->Origin, "");
-  EXPECT_EQ(errorOf(resolveArch(named("aarch64-le"), x86(true))),
+  EXPECT_EQ(errorOf(checkRequestedArch(*named("aarch64-le"), "x86")),
             "ARCH aarch64-le does not match this QEMU, whose target is x86: "
             "use X86_64 or 386, or leave ARCH out");
-  TargetFacts Ppc;
-  Ppc.Family = "ppc64";
-  EXPECT_EQ(errorOf(resolveArch(named("s390"), Ppc)),
+  EXPECT_EQ(errorOf(checkRequestedArch(*named("s390"), "ppc64")),
             "ARCH s390 does not match this QEMU, whose target is ppc64: use "
             "ppc64-le or ppc64-be, or leave ARCH out");
-  // An unknown family takes any ARCH.
-  TargetFacts Unknown;
-  C = resolveArch(named("riscv32"), Unknown);
+  // An unknown target takes any ARCH.
+  C = checkRequestedArch(*named("riscv32"), "");
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "riscv32");
+  C = checkRequestedArch(*named("ppc64-be"), "ppc");
+  ASSERT_TRUE(succeeded(C));
 }
 
 TEST(ArchChoiceTest, Aarch64EndiannessFromSctlrEl1) {
-  TargetFacts F;
-  F.Family = "aarch64";
-  F.Aarch64BigEndian = true;
-  Expected<ArchChoice> C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "aarch64-be");
-  EXPECT_EQ(C->Origin, "inferred: vCPU 0's SCTLR_EL1.EE is set");
-  F.Aarch64BigEndian = false;
-  C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "aarch64-le");
-  EXPECT_EQ(C->Origin, "inferred: vCPU 0's SCTLR_EL1.EE is clear");
+  ArchChoice C = inferArmArch("aarch64", true, true, "");
+  EXPECT_EQ(C.Guest->Name, "aarch64-be");
+  EXPECT_EQ(C.Origin, "inferred: vCPU 0's SCTLR_EL1.EE is set");
+  C = inferArmArch("aarch64", true, false, "");
+  EXPECT_EQ(C.Guest->Name, "aarch64-le");
+  EXPECT_EQ(C.Origin, "inferred: vCPU 0's SCTLR_EL1.EE is clear");
   // Unreadable: little-endian by the binary's name, saying why.
-  F.Aarch64BigEndian.reset();
-  F.Aarch64Problem = "cannot read vCPU 0's env.cp15.sctlr_el[1]";
-  C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "aarch64-le");
-  EXPECT_EQ(C->Origin, "inferred from qemu-system-aarch64; little-endian "
-                       "assumed, give ARCH otherwise (cannot read vCPU 0's "
-                       "env.cp15.sctlr_el[1])");
+  C = inferArmArch("aarch64", std::nullopt, std::nullopt,
+                   "cannot read vCPU 0's env.cp15.sctlr_el[1]");
+  EXPECT_EQ(C.Guest->Name, "aarch64-le");
+  EXPECT_EQ(C.Origin, "inferred from qemu-system-aarch64; little-endian "
+                      "assumed, give ARCH otherwise (cannot read vCPU 0's "
+                      "env.cp15.sctlr_el[1])");
 }
 
 TEST(ArchChoiceTest, ArmWithoutAarch64IsElf32AsQemuDecides) {
   // qemu-system-aarch64 runs 32-bit CPU models too: QEMU's dump is then
   // EM_ARM ELF32, whatever the binary's name.
-  for (const char *Family : {"aarch64", "arm"}) {
-    TargetFacts F;
-    F.Family = Family;
-    F.ArmAarch64 = false;
-    F.Aarch64BigEndian = false;
-    Expected<ArchChoice> C = resolveArch(nullptr, F);
-    ASSERT_TRUE(succeeded(C));
-    EXPECT_EQ(C->Guest->Name, "arm");
-    EXPECT_EQ(C->Origin, "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)");
+  for (const char *Target : {"aarch64", "arm"}) {
+    ArchChoice C = inferArmArch(Target, false, false, "");
+    EXPECT_EQ(C.Guest->Name, "arm");
+    EXPECT_EQ(C.Origin, "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)");
   }
-  TargetFacts F;
-  F.Family = "aarch64";
-  F.ArmAarch64 = true;
-  F.Aarch64BigEndian = false;
-  Expected<ArchChoice> C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "aarch64-le");
+  EXPECT_EQ(inferArmArch("aarch64", true, false, "").Guest->Name,
+            "aarch64-le");
   // And arm may be given for qemu-system-aarch64.
-  C = resolveArch(named("arm"), F);
+  Expected<ArchChoice> C = checkRequestedArch(*named("arm"), "aarch64");
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "arm");
+  EXPECT_EQ(errorOf(checkRequestedArch(*named("aarch64-le"), "arm")),
+            "ARCH aarch64-le does not match this QEMU, whose target is arm: "
+            "use arm, or leave ARCH out");
 }
 
 TEST(ArchChoiceTest, RiscvByteOrderFromMstatusUbe) {
-  TargetFacts F;
-  F.Family = "riscv64";
-  F.RiscvBigEndian = false;
-  Expected<ArchChoice> C = resolveArch(nullptr, F);
+  Expected<ArchChoice> C = inferRiscvArch("riscv64", false);
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "riscv64");
   EXPECT_EQ(C->Origin, "inferred: qemu-system-riscv64, vCPU 0's mstatus.UBE "
                        "is clear");
-  F.RiscvBigEndian = true;
-  EXPECT_EQ(errorOf(resolveArch(nullptr, F)),
+  C = inferRiscvArch("riscv32", false);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "riscv32");
+  EXPECT_EQ(errorOf(inferRiscvArch("riscv64", true)),
             "cannot infer ARCH: vCPU 0's mstatus.UBE is set, so QEMU's own "
             "dump of this guest is big-endian, which qemudump does not "
             "write; give ARCH riscv64 for a little-endian vmcore");
-  C = resolveArch(named("riscv64"), F);
-  ASSERT_TRUE(succeeded(C));
+  EXPECT_TRUE(succeeded(checkRequestedArch(*named("riscv64"), "riscv64")));
 }
 
 TEST(ArchChoiceTest, Ppc64ByteOrderFromVcpu0sInterrupts) {
-  TargetFacts F;
-  F.Family = "ppc64";
-  F.PpcLittleEndian = false;
-  Expected<ArchChoice> C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "ppc64-be");
-  EXPECT_EQ(C->Origin, "inferred: vCPU 0's interrupts are big-endian");
-  F.PpcLittleEndian = true;
-  C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "ppc64-le");
+  ArchChoice C = inferPpc64Arch(false, "");
+  EXPECT_EQ(C.Guest->Name, "ppc64-be");
+  EXPECT_EQ(C.Origin, "inferred: vCPU 0's interrupts are big-endian");
+  C = inferPpc64Arch(true, "");
+  EXPECT_EQ(C.Guest->Name, "ppc64-le");
   // Not known: little-endian assumed, saying why.
-  F.PpcLittleEndian.reset();
-  F.PpcProblem = "no PowerPCCPU";
-  C = resolveArch(nullptr, F);
-  ASSERT_TRUE(succeeded(C));
-  EXPECT_EQ(C->Guest->Name, "ppc64-le");
-  EXPECT_EQ(C->Origin, "inferred from qemu-system-ppc64; little-endian "
-                       "assumed, give ARCH otherwise (no PowerPCCPU)");
+  C = inferPpc64Arch(std::nullopt, "no PowerPCCPU");
+  EXPECT_EQ(C.Guest->Name, "ppc64-le");
+  EXPECT_EQ(C.Origin, "inferred from qemu-system-ppc64; little-endian "
+                      "assumed, give ARCH otherwise (no PowerPCCPU)");
 }
 
 TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
   struct {
-    const char *Family, *Arch;
+    const char *Target, *Arch;
     bool Assumed;
   } Cases[] = {{"ppc64", "ppc64-le", true},
                {"s390x", "s390", false},
@@ -166,29 +135,25 @@ TEST(ArchChoiceTest, OtherTargetsByTheBinarysName) {
                {"x86_64", "X86_64", true},
                {"i386", "X86_64", true}};
   for (const auto &Case : Cases) {
-    SCOPED_TRACE(Case.Family);
-    TargetFacts F;
-    F.Family = Case.Family;
-    Expected<ArchChoice> C = resolveArch(nullptr, F);
+    SCOPED_TRACE(Case.Target);
+    Expected<ArchChoice> C = inferFromTargetName(Case.Target);
     ASSERT_TRUE(succeeded(C));
     EXPECT_EQ(C->Guest->Name, Case.Arch);
     EXPECT_EQ(
         C->Origin,
-        (Twine("inferred from qemu-system-") + Case.Family +
+        (Twine("inferred from qemu-system-") + Case.Target +
          (Case.Assumed ? "; little-endian assumed, give ARCH otherwise" : ""))
             .str());
   }
 }
 
 TEST(ArchChoiceTest, UnknownProgramsNeedArch) {
-  EXPECT_EQ(errorOf(resolveArch(nullptr, TargetFacts())),
+  EXPECT_EQ(errorOf(inferFromTargetName("")),
             "cannot infer ARCH for this program: neither its vCPU type nor its "
             "name (qemu-system-TARGET) is of a target qemudump knows; give "
             "ARCH, one of " +
                 archNameList());
-  TargetFacts Mips;
-  Mips.Family = "mips";
-  EXPECT_THAT(errorOf(resolveArch(nullptr, Mips)),
+  EXPECT_THAT(errorOf(inferFromTargetName("mips")),
               testing::HasSubstr("(it is qemu-system-mips); give ARCH"));
 }
 

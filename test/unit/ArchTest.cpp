@@ -43,8 +43,8 @@ TEST(ArchTest, UnknownNameListsTheValidOnes) {
   ASSERT_FALSE(bool(A));
   std::string Message = toString(A.takeError());
   EXPECT_NE(Message.find("'mips'"), std::string::npos);
-  for (const Arch &Valid : allArches())
-    EXPECT_NE(Message.find(Valid.Name.str()), std::string::npos) << Message;
+  for (const Arch *Valid : allArches())
+    EXPECT_NE(Message.find(Valid->Name.str()), std::string::npos) << Message;
 }
 
 } // namespace

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/Vmcore/ElfVmcoreWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 #include "qemudump/Input/MemoryFault.h"
 #include "qemudump/Notes/NoteSegment.h"
 #include "qemudump/Notes/Notes.h"
@@ -45,6 +45,19 @@ public:
   }
 };
 
+/// The ELF vmcore of \p Map, laid out and written as the dump does.
+Expected<VmcoreStats> writeElf(OutputFile &Out, const Arch &A,
+                               uint8_t ElfClass, const GuestMemoryMap &Map,
+                               VmcoreNotes &Notes, MemorySource &M,
+                               ProgressFn Progress) {
+  std::vector<std::string> Warnings;
+  VmcoreInput In{A, Map, Map, Notes, M, Warnings};
+  std::unique_ptr<VmcoreWriter> W = createElfWriter(In, ElfClass);
+  if (Error E = W->layOut())
+    return std::move(E);
+  return W->write(Out, Progress);
+}
+
 /// The finalized segment of \p Raw: one note, or the placeholder alone.
 NoteSegment segmentOf(ArrayRef<uint8_t> Raw, bool LittleEndian) {
   NoteSegment S(LittleEndian);
@@ -59,7 +72,7 @@ protected:
   ElfVmcoreWriterTest() : TempDirTest("out.vmcore") {}
 
   /// The vmcore of \p A, of A's ELF class unless \p ElfClass says.
-  Expected<ElfVmcoreStats> write(const Arch &A, const GuestMemoryMap &Map,
+  Expected<VmcoreStats> write(const Arch &A, const GuestMemoryMap &Map,
                                  ArrayRef<uint8_t> Notes, MemorySource &M,
                                  uint8_t ElfClass = 0) {
     Expected<OutputFile> Out = OutputFile::create(Path);
@@ -67,7 +80,7 @@ protected:
       return Out.takeError();
     NoteSegment Segment = segmentOf(Notes, A.isLittleEndian());
     ReadyNotes Ready(Segment);
-    Expected<ElfVmcoreStats> S = writeElfVmcore(
+    Expected<VmcoreStats> S = writeElf(
         *Out, A, ElfClass ? ElfClass : A.ElfClass, Map, Ready, M, nullptr);
     if (!S)
       return S.takeError();
@@ -137,13 +150,14 @@ TEST_F(ElfVmcoreWriterTest, EveryArchRoundTripsThroughELFFile) {
   ASSERT_TRUE(succeeded(Map.addRange(0, 0xa0000, 0x10000000)));
   ASSERT_TRUE(succeeded(Map.addRange(0xc0000, 0x740000, 0x20000000)));
   ASSERT_TRUE(succeeded(Map.addRange(0x10000000, 0x5000, 0x30000000)));
-  for (const Arch &A : allArches()) {
+  for (const Arch *Row : allArches()) {
+    const Arch &A = *Row;
     SCOPED_TRACE(A.Name.str());
     std::vector<uint8_t> Notes;
     appendNote(Notes, A.isLittleEndian(), "VMCOREINFO", 0,
                arrayRefFromStringRef("PAGESIZE=4096\n"));
     PatternMemory M;
-    Expected<ElfVmcoreStats> S = write(A, Map, Notes, M);
+    Expected<VmcoreStats> S = write(A, Map, Notes, M);
     ASSERT_TRUE(succeeded(S));
     EXPECT_EQ(S->MemoryBytes, Map.totalBytes());
     EXPECT_LE(M.LargestRead, CopyChunkSize);
@@ -217,7 +231,7 @@ TEST_F(ElfVmcoreWriterTest, UnreadableMemoryIsAFaultWithItsGuestRange) {
   BufferMemory M;
   M.Buffers[0x40000000].assign(0x800000, 1);
   M.FailAt = 0x40600010;
-  Expected<ElfVmcoreStats> S =
+  Expected<VmcoreStats> S =
       write(cantFail(parseArch("x86_64")), Map, placeholderNote(true), M);
   ASSERT_FALSE(bool(S));
   bool Typed = false;
@@ -240,7 +254,7 @@ TEST_F(ElfVmcoreWriterTest, UnreadableMemoryNamesTheGuestRangeAndLeavesNoFile) {
   PatternMemory M;
   M.HoleStart = 0x40600000;
   M.HoleEnd = 0x40700000;
-  Expected<ElfVmcoreStats> S =
+  Expected<VmcoreStats> S =
       write(cantFail(parseArch("x86_64")), Map, placeholderNote(true), M);
   EXPECT_THAT(
       errorOf(std::move(S)),
@@ -260,7 +274,7 @@ TEST_F(ElfVmcoreWriterTest, ProgressCanInterrupt) {
   const Arch &A = cantFail(parseArch("X86_64"));
   NoteSegment Segment = segmentOf(placeholderNote(true), true);
   ReadyNotes Ready(Segment);
-  Expected<ElfVmcoreStats> S = writeElfVmcore(
+  Expected<VmcoreStats> S = writeElf(
       *Out, A, A.ElfClass, Map, Ready, M, [&](uint64_t Done, uint64_t Total) {
         EXPECT_EQ(Total, 0x1000000u);
         EXPECT_LE(Done, Total);
@@ -294,7 +308,7 @@ TEST_F(ElfVmcoreWriterTest, KnownZerosAreSkippedInOneGo) {
   ASSERT_TRUE(
       succeeded(Map.addRange(0, uint64_t(1) << 40, MostlyZeroMemory::Base)));
   MostlyZeroMemory M;
-  Expected<ElfVmcoreStats> S =
+  Expected<VmcoreStats> S =
       write(cantFail(parseArch("X86_64")), Map, placeholderNote(true), M);
   ASSERT_TRUE(succeeded(S));
   EXPECT_EQ(S->MemoryBytes, uint64_t(1) << 40);

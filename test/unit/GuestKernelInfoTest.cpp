@@ -24,11 +24,13 @@ namespace {
 
 const Arch &x86_64() { return cantFail(parseArch("X86_64")); }
 
+VmcoreInfo info(StringRef Text) { return VmcoreInfo::fromText(Text, true); }
+
 /// A guest whose init_uts_ns sits at guest-physical \p UtsPhys.
 struct UtsGuest {
   BufferMemory M;
   GuestMemoryMap Map;
-  std::string Text;
+  std::optional<VmcoreInfo> Info;
 
   UtsGuest(uint64_t UtsPhys, uint64_t NameOff, StringRef Text) {
     M.Buffers[0x10000000].assign(0x6000000, 0);
@@ -40,7 +42,7 @@ struct UtsGuest {
       std::strcpy(reinterpret_cast<char *>(M.Buffers[0x10000000].data() +
                                            UtsPhys + NameOff + I * 65),
                   Fields[I]);
-    this->Text = Text.str();
+    Info.emplace(info(Text));
   }
 };
 
@@ -54,7 +56,7 @@ TEST(GuestKernelInfoTest, InitUtsNsThroughPhysBase) {
              "NUMBER(phys_base)=-16777216\n");
   std::vector<std::string> Warnings;
   GuestKernelInfo I =
-      readGuestKernelInfo(x86_64(), G.Map, G.M, StringRef(G.Text), Warnings);
+      readGuestKernelInfo(x86_64(), G.Map, G.M, &*G.Info, Warnings);
   EXPECT_TRUE(Warnings.empty()) << Warnings.front();
   EXPECT_EQ(I.PhysBase, -16777216);
   EXPECT_EQ(I.UtsSource, "init_uts_ns");
@@ -74,7 +76,7 @@ TEST(GuestKernelInfoTest, PhysBaseIsDecimalNotHex) {
              "NUMBER(phys_base)=33554432\n");
   std::vector<std::string> Warnings;
   GuestKernelInfo I =
-      readGuestKernelInfo(x86_64(), G.Map, G.M, StringRef(G.Text), Warnings);
+      readGuestKernelInfo(x86_64(), G.Map, G.M, &*G.Info, Warnings);
   EXPECT_EQ(I.PhysBase, 33554432);
   // Without OFFSET(uts_namespace.name) (older kernels: a kref first), the
   // name is found after it.
@@ -93,7 +95,7 @@ TEST(GuestKernelInfoTest, WithoutInitUtsNsNothingIsLeftEmpty) {
              "NUMBER(phys_base)=-715128832\n");
   std::vector<std::string> Warnings;
   GuestKernelInfo I =
-      readGuestKernelInfo(x86_64(), G.Map, G.M, StringRef(G.Text), Warnings);
+      readGuestKernelInfo(x86_64(), G.Map, G.M, &*G.Info, Warnings);
   EXPECT_EQ(I.PhysBase, -715128832);
   EXPECT_EQ(I.UtsSource, "VMCOREINFO");
   EXPECT_EQ(I.Uts.Sysname, "Linux");
@@ -108,7 +110,7 @@ TEST(GuestKernelInfoTest, WithoutInitUtsNsNothingIsLeftEmpty) {
   // No VMCOREINFO at all.
   Warnings.clear();
   I = readGuestKernelInfo(cantFail(parseArch("aarch64-le")), G.Map, G.M,
-                          std::nullopt, Warnings);
+                          nullptr, Warnings);
   EXPECT_EQ(I.UtsSource, "defaults");
   EXPECT_EQ(I.Uts.Release, "unknown");
   EXPECT_EQ(I.Uts.Machine, "aarch64");
@@ -120,7 +122,7 @@ TEST(GuestKernelInfoTest, BadPhysBaseIsAWarning) {
   UtsGuest G(0, 0, "OSRELEASE=6.1\nNUMBER(phys_base)=0x1000000\n");
   std::vector<std::string> Warnings;
   GuestKernelInfo I =
-      readGuestKernelInfo(x86_64(), G.Map, G.M, StringRef(G.Text), Warnings);
+      readGuestKernelInfo(x86_64(), G.Map, G.M, &*G.Info, Warnings);
   EXPECT_EQ(I.PhysBase, 0);
   ASSERT_EQ(Warnings.size(), 1u);
   EXPECT_THAT(Warnings[0], testing::HasSubstr("not a decimal number"));
@@ -133,11 +135,11 @@ namespace {
 TEST(GuestKernelInfoTest, PageSizeIsOneTheArchHas) {
   const Arch &Arm = cantFail(parseArch("aarch64-le"));
   const Arch &X86 = cantFail(parseArch("X86_64"));
-  EXPECT_EQ(guestPageSize(Arm, "OSRELEASE=6.1\nPAGESIZE=65536\n"), 65536u);
-  EXPECT_EQ(guestPageSize(X86, "PAGESIZE=4096\n"), 4096u);
-  EXPECT_EQ(guestPageSize(X86, "PAGESIZE=65536\n"), std::nullopt);
-  EXPECT_EQ(guestPageSize(Arm, "PAGESIZE=lots\n"), std::nullopt);
-  EXPECT_EQ(guestPageSize(Arm, "OSRELEASE=6.1\n"), std::nullopt);
+  EXPECT_EQ(guestPageSize(Arm, info("OSRELEASE=6.1\nPAGESIZE=65536\n")), 65536u);
+  EXPECT_EQ(guestPageSize(X86, info("PAGESIZE=4096\n")), 4096u);
+  EXPECT_EQ(guestPageSize(X86, info("PAGESIZE=65536\n")), std::nullopt);
+  EXPECT_EQ(guestPageSize(Arm, info("PAGESIZE=lots\n")), std::nullopt);
+  EXPECT_EQ(guestPageSize(Arm, info("OSRELEASE=6.1\n")), std::nullopt);
 }
 
 } // namespace
@@ -145,13 +147,12 @@ TEST(GuestKernelInfoTest, PageSizeIsOneTheArchHas) {
 namespace {
 
 TEST(GuestKernelInfoTest, InitUtsNsOfPpc64AndS390) {
-  StringMap<std::string> Ppc =
-      parseVmcoreInfo("SYMBOL(init_uts_ns)=c000000002b1c5e0\n");
+  VmcoreInfo Ppc = info("SYMBOL(init_uts_ns)=c000000002b1c5e0\n");
   std::optional<InitUtsNsAddress> P =
       locateInitUtsNs(cantFail(parseArch("ppc64-le")), Ppc);
   ASSERT_TRUE(P.has_value());
   EXPECT_EQ(P->Paddr, 0x2b1c5e0u) << "the linear map at PAGE_OFFSET";
-  StringMap<std::string> S390 = parseVmcoreInfo("SYMBOL(init_uts_ns)=ef4898\n");
+  VmcoreInfo S390 = info("SYMBOL(init_uts_ns)=ef4898\n");
   std::optional<InitUtsNsAddress> S =
       locateInitUtsNs(cantFail(parseArch("s390")), S390);
   ASSERT_TRUE(S.has_value());
@@ -171,17 +172,15 @@ TEST(GuestKernelInfoTest, Aarch64PhysBaseIsPhysOffsetAsQemuWritesIt) {
   GuestMemoryMap Map;
   cantFail(Map.addRange(0x40000000, 0x100000, 0x10000000));
   std::vector<std::string> Warnings;
-  GuestKernelInfo G =
-      readGuestKernelInfo(Arm, Map, M,
-                          StringRef("OSRELEASE=6.1.0-50-arm64\n"
-                                    "NUMBER(PHYS_OFFSET)=0xfffff9db00000000\n"),
-                          Warnings);
+  VmcoreInfo WithOffset = info("OSRELEASE=6.1.0-50-arm64\n"
+                               "NUMBER(PHYS_OFFSET)=0xfffff9db00000000\n");
+  GuestKernelInfo G = readGuestKernelInfo(Arm, Map, M, &WithOffset, Warnings);
   EXPECT_EQ(uint64_t(G.PhysBase), 0xfffff9db00000000u);
-  G = readGuestKernelInfo(Arm, Map, M, StringRef("OSRELEASE=6.1.0-50-arm64\n"),
-                          Warnings);
+  VmcoreInfo Without = info("OSRELEASE=6.1.0-50-arm64\n");
+  G = readGuestKernelInfo(Arm, Map, M, &Without, Warnings);
   EXPECT_EQ(G.PhysBase, 0x40000000);
   Warnings.clear();
-  G = readGuestKernelInfo(Arm, Map, M, std::nullopt, Warnings);
+  G = readGuestKernelInfo(Arm, Map, M, nullptr, Warnings);
   EXPECT_EQ(G.PhysBase, 0x40000000);
   ASSERT_EQ(Warnings.size(), 1u);
   EXPECT_NE(Warnings[0].find("phys_base is the lowest guest RAM address"),

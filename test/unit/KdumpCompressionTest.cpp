@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "qemudump/Vmcore/KdumpCompression.h"
-#include "qemudump/Vmcore/KdumpWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "TestUtil.h"
 

@@ -3,6 +3,8 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
 #include "Vmcore/KdumpFormat.h"
+
+#include "qemudump/Arch/X86.h"
 #include "qemudump/Notes/Notes.h"
 
 #include "KdumpTestUtil.h"
@@ -243,7 +245,7 @@ TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
   ASSERT_TRUE(succeeded(Map.addRange(0x1000000000, 0x1000, 0x10000000)));
   NoteSegment Notes(true);
   std::vector<X86CpuState> Cpus(20);
-  Notes.addX86Cpus(Cpus, true);
+  Notes.addCpuNotes(x86CpuNotes(Cpus, true));
   Notes.finalize();
   Expected<kdump::FileLayout> L =
       kdump::layOut(x86_64(), 0x1000, Map, Notes.bytes().size());
@@ -252,7 +254,7 @@ TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
   EXPECT_EQ(L->Pages, 1u);
   EXPECT_EQ(L->MaxMapnr, 0x1000001u);
   EXPECT_EQ(L->BitmapBytes, (0x1000001u / 8 / PS + 1) * PS);
-  EXPECT_FALSE(Notes.vmcoreInfo().has_value());
+  EXPECT_FALSE(Notes.vmcoreInfo());
   EXPECT_EQ(Sub.OffsetVmcoreinfo, 0u);
   EXPECT_EQ(Sub.SizeVmcoreinfo, 0u);
   // 20 x (CORE 356 + QEMU 460) bytes of notes: five blocks with the header.

@@ -2,7 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/Vmcore/KdumpWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
+#include "qemudump/Arch/X86.h"
 #include "qemudump/Notes/NoteSegment.h"
 #include "qemudump/Notes/Notes.h"
 
@@ -176,13 +177,31 @@ std::optional<std::vector<uint8_t>> reassemble(ArrayRef<uint8_t> F) {
   }
 }
 
+/// The kdump file of \p Map, laid out and written as the dump does.
+Expected<VmcoreStats> writeKdump(OutputFile &Out, const Arch &A,
+                                 const GuestMemoryMap &Map, VmcoreNotes &Notes,
+                                 MemorySource &M, const KdumpOptions &Options,
+                                 ProgressFn Progress) {
+  std::vector<std::string> Warnings;
+  VmcoreInput In{A, Map, Map, Notes, M, Warnings};
+  std::unique_ptr<VmcoreWriter> W = createKdumpWriter(In, Options);
+  if (Error E = W->layOut())
+    return std::move(E);
+  return W->write(Out, Progress);
+}
+
 class KdumpWriterTest : public TempDirTest {
 protected:
   KdumpWriterTest() : TempDirTest("out.kdump") {}
 
   /// The kdump file of \p Map with \p Notes (by default, a VMCOREINFO note),
   /// the guest kernel being someUts() with phys_base \p PhysBase.
-  Expected<KdumpStats> write(const GuestMemoryMap &Map, MemorySource &M,
+  /// A kdump file's stats, with the file's size.
+  struct Written : KdumpStats {
+    uint64_t FileSize = 0;
+  };
+
+  Expected<Written> write(const GuestMemoryMap &Map, MemorySource &M,
                              KdumpOptions Options,
                              const NoteSegment *Notes = nullptr,
                              int64_t PhysBase = 0, const Arch &A = x86_64()) {
@@ -191,22 +210,22 @@ protected:
     ReadyNotes Ready(Notes ? *Notes : Default);
     if (!Options.Timestamp)
       Options.Timestamp = 1700000000;
-    Options.GuestInfo = [PhysBase](std::optional<StringRef>) {
-      GuestKernelInfo G;
-      G.Uts = someUts();
-      G.PhysBase = PhysBase;
-      return G;
-    };
+    Options.Guest.emplace();
+    Options.Guest->Uts = someUts();
+    Options.Guest->PhysBase = PhysBase;
     Expected<OutputFile> Out = OutputFile::create(Path);
     if (!Out)
       return Out.takeError();
-    Expected<KdumpStats> S =
-        writeKdumpVmcore(*Out, A, Map, Ready, M, Options, nullptr);
+    Expected<VmcoreStats> S = writeKdump(*Out, A, Map, Ready, M, Options,
+                                         nullptr);
     if (!S)
       return S.takeError();
     if (Error E = Out->commit())
       return std::move(E);
-    return S;
+    Written W;
+    static_cast<KdumpStats &>(W) = *S->Kdump;
+    W.FileSize = S->FileSize;
+    return W;
   }
   std::vector<uint8_t> file() {
     auto Buf = MemoryBuffer::getFile(Path);
@@ -256,7 +275,7 @@ TEST_F(KdumpWriterTest, EveryCompressionRoundTripsThroughItsLibrary) {
     GuestMemoryMap Map = mixedGuest(M, 600);
     KdumpOptions O;
     O.Compression = C;
-    Expected<KdumpStats> S = write(Map, M, O);
+    Expected<Written> S = write(Map, M, O);
     ASSERT_TRUE(succeeded(S));
     EXPECT_EQ(S->Pages, 600u);
     EXPECT_EQ(S->ZeroPages, 200u);
@@ -288,7 +307,7 @@ TEST_F(KdumpWriterTest, HeadersDescribeTheGuest) {
   std::vector<uint8_t> Raw;
   appendNote(Raw, true, "VMCOREINFO", 0, arrayRefFromStringRef(Text));
   NoteSegment Notes(true);
-  Notes.addX86Cpus(std::vector<X86CpuState>(2), true);
+  Notes.addCpuNotes(x86CpuNotes(std::vector<X86CpuState>(2), true));
   ASSERT_TRUE(succeeded(Notes.addGuestNote(Raw)));
   Notes.finalize();
   KdumpOptions O;
@@ -321,7 +340,7 @@ TEST_F(KdumpWriterTest, BlocksAreTheGuestKernelsPageSize) {
   GuestMemoryMap Map = mixedGuest(M, 256);
   KdumpOptions O;
   O.BlockSize = 0x10000;
-  Expected<KdumpStats> S = write(Map, M, O);
+  Expected<Written> S = write(Map, M, O);
   ASSERT_TRUE(succeeded(S));
   EXPECT_EQ(S->Pages, 16u);
   std::vector<uint8_t> F = file();
@@ -360,7 +379,7 @@ TEST_F(KdumpWriterTest, ThreadCountDoesNotChangeTheFile) {
     O.Threads = Threads;
     if (!compressionAvailable(O.Compression))
       O.Compression = KdumpCompression::Zlib;
-    Expected<KdumpStats> S = write(Map, M, O);
+    Expected<Written> S = write(Map, M, O);
     ASSERT_TRUE(succeeded(S));
     EXPECT_EQ(S->Threads, Threads);
     if (First.empty())
@@ -379,7 +398,7 @@ TEST_F(KdumpWriterTest, ZeroPagesShareOnePageAndKnownZerosAreNotRead) {
   GuestMemoryMap Map;
   ASSERT_TRUE(succeeded(Map.addRange(0x100000, 64 * PS, 0x10000000)));
   KdumpOptions O;
-  Expected<KdumpStats> S = write(Map, M, O);
+  Expected<Written> S = write(Map, M, O);
   ASSERT_TRUE(succeeded(S));
   EXPECT_EQ(S->ZeroPages, 63u);
   EXPECT_EQ(S->CompressedPages, 1u);
@@ -404,7 +423,7 @@ TEST_F(KdumpWriterTest, PartialPagesHoldTheirRamAndZeros) {
   ASSERT_TRUE(succeeded(Map.addRange(0x800, 0x2000, 0x10000000)));
   ASSERT_TRUE(succeeded(Map.addRange(0x2c00, 0x800, 0x20000000)));
   KdumpOptions O;
-  Expected<KdumpStats> S = write(Map, M, O);
+  Expected<Written> S = write(Map, M, O);
   ASSERT_TRUE(succeeded(S));
   EXPECT_EQ(S->Pages, 4u);
   Decoded D = decodeRaw(file());
@@ -427,7 +446,7 @@ TEST_F(KdumpWriterTest, UnreadableMemoryNamesTheGuestRange) {
   KdumpOptions O;
   for (unsigned Threads : {1u, 2u}) {
     O.Threads = Threads;
-    Expected<KdumpStats> S = write(Map, M, O);
+    Expected<Written> S = write(Map, M, O);
     EXPECT_THAT(errorOf(std::move(S)),
                 testing::AllOf(testing::HasSubstr("guest-physical [0x200000, "
                                                   "0x300000)"),
@@ -447,13 +466,13 @@ TEST_F(KdumpWriterTest, ProgressCanInterrupt) {
   NoteSegment Notes(true);
   Notes.finalize(); // the placeholder alone
   ReadyNotes Ready(Notes);
-  Expected<KdumpStats> S = writeKdumpVmcore(*Out, x86_64(), Map, Ready, M, O,
-                                            [&](uint64_t Done, uint64_t Total) {
-                                              EXPECT_EQ(Total, 1000u * PS);
-                                              EXPECT_GT(Done, Last);
-                                              Last = Done;
-                                              return ++Calls < 2;
-                                            });
+  Expected<VmcoreStats> S = writeKdump(*Out, x86_64(), Map, Ready, M, O,
+                                       [&](uint64_t Done, uint64_t Total) {
+                                         EXPECT_EQ(Total, 1000u * PS);
+                                         EXPECT_GT(Done, Last);
+                                         Last = Done;
+                                         return ++Calls < 2;
+                                       });
   EXPECT_THAT(errorOf(std::move(S)), testing::HasSubstr("interrupted"));
   EXPECT_EQ(Calls, 2u);
 }

@@ -67,14 +67,4 @@ TEST(NotesTest, MalformedGuestNotesAreRejected) {
   EXPECT_NE(errorOf(extractGuestNote(Buf, false)), "");
 }
 
-TEST(NotesTest, VmcoreInfoKeysAndValues) {
-  StringMap<std::string> M =
-      parseVmcoreInfo("OSRELEASE=6.1.0-18-amd64\nPAGESIZE=4096\n"
-                      "NUMBER(phys_base)=-715128832\nnonsense\n\0\0");
-  EXPECT_EQ(M["OSRELEASE"], "6.1.0-18-amd64");
-  EXPECT_EQ(M["PAGESIZE"], "4096");
-  EXPECT_EQ(M["NUMBER(phys_base)"], "-715128832");
-  EXPECT_EQ(M.count("nonsense"), 0u);
-}
-
 } // namespace

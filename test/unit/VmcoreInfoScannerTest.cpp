@@ -4,7 +4,7 @@
 
 #include "qemudump/Guest/VmcoreInfoScanner.h"
 
-#include "qemudump/Vmcore/ElfVmcoreWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 #include "qemudump/Notes/Notes.h"
 #include "qemudump/Notes/VmcoreNotes.h"
 
@@ -88,7 +88,7 @@ TEST(VmcoreInfoScannerTest, FindsTheNoteThatProvesItself) {
   std::optional<VmcoreInfoScanner::Found> F = S.find(G.Map, Warnings);
   ASSERT_TRUE(F.has_value()) << (Warnings.empty() ? "" : Warnings[0]);
   EXPECT_TRUE(Warnings.empty());
-  EXPECT_EQ(F->Note, Note);
+  EXPECT_TRUE(F->Info.note() == ArrayRef<uint8_t>(Note));
   EXPECT_EQ(F->GuestAddr, 0x3f5d000u);
   EXPECT_EQ(F->Origin, "found in guest RAM at 0x3f5d000");
 }
@@ -108,11 +108,13 @@ TEST(VmcoreInfoScannerTest, A64KiBPageKernelProvesItselfOnAarch64) {
   };
   for (unsigned PageSize : {4096, 16384, 65536}) {
     std::vector<uint8_t> Note = G.plant(0x3f50000, Text(PageSize));
-    EXPECT_TRUE(succeeded(VmcoreInfoScanner::prove(Arm, Note, G.Map, G.M)))
+    EXPECT_TRUE(succeeded(VmcoreInfoScanner::prove(
+        Arm, cantFail(VmcoreInfo::fromNote(Note, true)), G.Map, G.M)))
         << PageSize;
   }
   std::vector<uint8_t> Odd = G.plant(0x3f50000, Text(8192));
-  EXPECT_EQ(errorOf(VmcoreInfoScanner::prove(Arm, Odd, G.Map, G.M)),
+  EXPECT_EQ(errorOf(VmcoreInfoScanner::prove(
+                Arm, cantFail(VmcoreInfo::fromNote(Odd, true)), G.Map, G.M)),
             "PAGESIZE is '8192', not a page size of aarch64-le (4096, 16384, "
             "65536)");
 }
@@ -128,7 +130,7 @@ TEST(VmcoreInfoScannerTest, ARunTheWriterSharedIsStillScanned) {
   std::vector<std::string> Warnings;
   std::optional<VmcoreInfoScanner::Found> F = S.find(G.Map, Warnings);
   ASSERT_TRUE(F.has_value()) << (Warnings.empty() ? "" : Warnings[0]);
-  EXPECT_EQ(F->Note, Note);
+  EXPECT_TRUE(F->Info.note() == ArrayRef<uint8_t>(Note));
 }
 
 TEST(VmcoreInfoScannerTest, ASharedRunIsLookedAtInTheFile) {
@@ -231,7 +233,7 @@ TEST(VmcoreInfoScannerTest, CandidatesThatDoNotProveThemselvesAreDropped) {
   std::vector<std::string> Warnings;
   std::optional<VmcoreInfoScanner::Found> F = S.find(G.Map, Warnings);
   ASSERT_TRUE(F.has_value());
-  EXPECT_EQ(F->Note, Good);
+  EXPECT_TRUE(F->Info.note() == ArrayRef<uint8_t>(Good));
   EXPECT_EQ(F->Origin, "found in guest RAM at 0x400000, 3 other candidates");
 
   // Without the good one: none, and why each was dropped.
@@ -323,8 +325,10 @@ TEST(VmcoreInfoScannerTest, TheWriterPutsTheFoundNoteInPtNote) {
     std::vector<std::string> Warnings;
     ScannedNotes Notes(NoteSegment(true), S, G.Map, Warnings);
     EXPECT_GE(Notes.capacity(), Note.size());
-    ASSERT_TRUE(succeeded(writeElfVmcore(*Out, x86_64(), ELF::ELFCLASS64, G.Map,
-                                         Notes, S, nullptr)));
+    VmcoreInput In{x86_64(), G.Map, G.Map, Notes, S, Warnings};
+    std::unique_ptr<VmcoreWriter> W = createElfWriter(In, ELF::ELFCLASS64);
+    ASSERT_TRUE(succeeded(W->layOut()));
+    ASSERT_TRUE(succeeded(W->write(*Out, nullptr)));
     ASSERT_TRUE(succeeded(Out->commit()));
     EXPECT_TRUE(Warnings.empty());
     EXPECT_EQ(Notes.segment().describe(),

@@ -18,15 +18,39 @@ constexpr uint64_t C = X86_CC_C, P = X86_CC_P, A = X86_CC_A, Z = X86_CC_Z,
 
 constexpr int Versions[] = {7, 10};
 
-X86CcState state(int Major, StringRef Op, uint64_t Dst, uint64_t Src = 0,
+/// A vCPU's lazy state with its cc_op by name, for the QEMU of major
+/// version 7 (7.2) or 10 (10.0).
+struct NamedState : X86CcState {
+  int Major = 0;
+  std::string Op;
+};
+
+NamedState state(int Major, StringRef Op, uint64_t Dst, uint64_t Src = 0,
                  uint64_t Src2 = 0) {
-  X86CcState St;
-  St.QemuMajor = Major;
-  St.CcOp = Op;
+  NamedState St;
+  St.Major = Major;
+  St.Op = Op.str();
   St.CcDst = Dst;
   St.CcSrc = Src;
   St.CcSrc2 = Src2;
   return St;
+}
+
+/// A binary whose CCOp has the one enumerator St.Op (value 42), St's cc_op.
+X86CcOps opsOf(const NamedState &St) {
+  return X86CcOps(St.Major == 7 ? X86FlagsScheme::Qemu7_2
+                                : X86FlagsScheme::Qemu10_0,
+                  {{St.Op, 42}});
+}
+
+Expected<uint64_t> x86ComputeCcFlags(NamedState St) {
+  St.CcOp = 42;
+  return opsOf(St).ccFlags(St);
+}
+
+Expected<uint64_t> x86ComputeEflags(NamedState St) {
+  St.CcOp = 42;
+  return opsOf(St).eflags(St);
 }
 
 /// The flags for the state, or ~0 (and a failure) on error.
@@ -220,16 +244,18 @@ TEST(X86FlagsTest, Errors) {
       EXPECT_THAT(errorOf(x86ComputeCcFlags(state(V, Name, 0))),
                   testing::HasSubstr("unknown cc_op"))
           << V << Name;
-  for (int V : {0, 8, 9, 11})
-    EXPECT_THAT(errorOf(x86ComputeEflags(state(V, "CC_OP_EFLAGS", 0))),
-                testing::HasSubstr("unsupported QEMU major version"))
-        << V;
+  // A value no enumerator has.
+  X86CcOps Ops(X86FlagsScheme::Qemu10_0, {{"CC_OP_EFLAGS", 1}});
+  X86CcState St;
+  St.CcOp = 2;
+  EXPECT_EQ(errorOf(Ops.ccFlags(St)),
+            "cc_op 2 is not a value of this QEMU's CCOp");
 }
 
 TEST(X86FlagsTest, ComputeEflagsMergesEflagsFlagsAndDf) {
   for (int V : Versions) {
     SCOPED_TRACE(V);
-    X86CcState St = state(V, "CC_OP_ADDB", 0x00, 0xff);
+    NamedState St = state(V, "CC_OP_ADDB", 0x00, 0xff);
     St.Eflags = 0x202; // IF and the always-one bit 1
     St.Df = 1;
     std::optional<uint64_t> F = valueOf(x86ComputeEflags(St));
@@ -258,6 +284,34 @@ TEST(X86FlagsTest, ComputeEflagsMergesEflagsFlagsAndDf) {
     ASSERT_TRUE(F);
     EXPECT_EQ(*F, 0x2 | D);
   }
+}
+
+} // namespace
+
+namespace {
+
+TEST(X86FlagsTest, TheSchemeIsToldByTheEnumerators) {
+  EXPECT_EQ(x86FlagsScheme({"CC_OP_DYNAMIC", "CC_OP_CLR"}),
+            X86FlagsScheme::Qemu7_2);
+  EXPECT_EQ(x86FlagsScheme({"CC_OP_DYNAMIC", "CC_OP_POPCNTQ__"}),
+            X86FlagsScheme::Qemu10_0);
+  EXPECT_EQ(x86FlagsScheme({"CC_OP_DYNAMIC"}), std::nullopt);
+  EXPECT_EQ(x86FlagsScheme({"CC_OP_CLR", "CC_OP_POPCNTQ__"}), std::nullopt);
+}
+
+TEST(X86FlagsTest, EachValueIsItsOwnEnumeratorsOperation) {
+  // The same value means another operation in another binary: a table per
+  // binary, each vCPU looked up in it.
+  X86CcOps Ops(X86FlagsScheme::Qemu7_2,
+               {{"CC_OP_ADDB", 7}, {"CC_OP_SUBB", 3}, {"CC_OP_EFLAGS", 1}});
+  X86CcState St;
+  St.CcDst = 0x00;
+  St.CcSrc = 0xff;
+  St.CcOp = 7;
+  EXPECT_EQ(valueOf(Ops.ccFlags(St)),
+            X86_CC_C | X86_CC_Z | X86_CC_A | X86_CC_P);
+  St.CcOp = 1;
+  EXPECT_EQ(valueOf(Ops.ccFlags(St)), 0xffu);
 }
 
 } // namespace

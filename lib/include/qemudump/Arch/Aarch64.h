@@ -1,7 +1,9 @@
-//===- Aarch64CpuNotes.h - vCPU register notes of an aarch64 guest -*- C++ -*-//
+//===- Aarch64.h - aarch64 guests: aarch64-le and aarch64-be ----*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
+// The aarch64 guest architectures (rows aarch64-le and aarch64-be of the
+// arch table, in Aarch64.cpp), and ARCH as QEMU infers it for an ARM vCPU.
 // The notes QEMU's dump-guest-memory writes for each aarch64 vCPU, built from
 // the vCPU state read out of a QEMU core, in QEMU's order (all of one vCPU's
 // notes, then the next vCPU's): "CORE"/NT_PRSTATUS with the kernel's
@@ -13,12 +15,17 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_AARCH64CPUNOTES_H
-#define QEMUDUMP_AARCH64CPUNOTES_H
+#ifndef QEMUDUMP_ARCH_AARCH64_H
+#define QEMUDUMP_ARCH_AARCH64_H
+
+#include "qemudump/Arch/ArchChoice.h"
+#include "qemudump/Notes/CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace qemudump {
@@ -58,11 +65,19 @@ struct Aarch64FpsrParts {
 };
 uint32_t aarch64FpsrRead(const Aarch64FpsrParts &P);
 
-/// Appends, in QEMU's order, each vCPU's NT_PRSTATUS and NT_PRFPREG notes
-/// ("CORE") in the vmcore's byte order.
-void appendAarch64CpuNotes(std::vector<uint8_t> &Out,
-                           llvm::ArrayRef<Aarch64CpuState> Cpus,
-                           bool LittleEndian);
+/// In QEMU's order, each vCPU's NT_PRSTATUS and NT_PRFPREG notes ("CORE")
+/// in the byte order \p Order.
+CpuNotes aarch64CpuNotes(llvm::ArrayRef<Aarch64CpuState> Cpus,
+                         llvm::endianness Order);
+
+/// What QEMU's dump decides by an ARM vCPU 0 (cpu_get_dump_info): ELF32
+/// ("arm") for a CPU without AArch64 (\p HasAarch64 false), else the
+/// endianness of EL1 (\p BigEndian: SCTLR_EL1.EE). What vCPU 0 does not
+/// tell is taken from QEMU target \p Target's name (qemu-system-aarch64:
+/// aarch64-le assumed), \p Why saying why.
+ArchChoice inferArmArch(llvm::StringRef Target,
+                        std::optional<bool> HasAarch64,
+                        std::optional<bool> BigEndian, llvm::StringRef Why);
 
 } // namespace qemudump
 

@@ -1,8 +1,9 @@
-//===- PpcCpuNotes.h - vCPU register notes of a ppc64 guest -----*- C++ -*-===//
+//===- Ppc64.h - ppc64 guests: ppc64-le and ppc64-be ------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// The notes QEMU's dump-guest-memory writes for each ppc64 vCPU, in the
+// The ppc64 guest architectures (rows ppc64-le and ppc64-be of the arch
+// table, in Ppc64.cpp), and ARCH as QEMU infers it. The notes QEMU's dump-guest-memory writes for each ppc64 vCPU, in the
 // vmcore's byte order and QEMU's order (all of one vCPU's, then the next's):
 // "CORE" NT_PRSTATUS (user_pt_regs), NT_PRFPREG, NT_PPC_VMX, NT_PPC_VSX and
 // NT_PPC_SPE. Layouts as in QEMU 10.x's target/ppc/arch_dump.c. Also what
@@ -11,12 +12,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PPCCPUNOTES_H
-#define QEMUDUMP_PPCCPUNOTES_H
+#ifndef QEMUDUMP_ARCH_PPC64_H
+#define QEMUDUMP_ARCH_PPC64_H
+
+#include "qemudump/Arch/ArchChoice.h"
+#include "qemudump/Notes/CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace qemudump {
@@ -50,9 +55,15 @@ uint64_t ppcReadXer(const PpcXerParts &P);
 /// CR from its eight 4-bit fields, cr0 the most significant.
 uint64_t ppcCr(llvm::ArrayRef<uint32_t> Crf);
 
-/// Appends each vCPU's five notes, in QEMU's order.
-void appendPpc64CpuNotes(std::vector<uint8_t> &Out,
-                         llvm::ArrayRef<PpcCpuState> Cpus, bool LittleEndian);
+/// Each vCPU's five notes, in QEMU's order and the byte order \p Order.
+CpuNotes ppc64CpuNotes(llvm::ArrayRef<PpcCpuState> Cpus,
+                       llvm::endianness Order);
+
+/// ARCH as QEMU's ppc64 dump decides it: the byte order of vCPU 0's
+/// interrupts (\p LittleEndian); unknown (\p Why says why), little-endian
+/// is assumed, saying so.
+ArchChoice inferPpc64Arch(std::optional<bool> LittleEndian,
+                          llvm::StringRef Why);
 
 } // namespace qemudump
 

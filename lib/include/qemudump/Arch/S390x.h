@@ -1,7 +1,8 @@
-//===- S390CpuNotes.h - vCPU register notes of an s390x guest ---*- C++ -*-===//
+//===- S390x.h - s390x guests: ARCH s390 ------------------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
+// The s390x guest architecture (row s390 of the arch table, in S390x.cpp).
 // The notes QEMU's dump-guest-memory writes for each s390x vCPU, big-endian
 // and in QEMU's order (all of one vCPU's, then the next's): "CORE"
 // NT_PRSTATUS (PSW, general and access registers) and NT_FPREGSET, then
@@ -11,8 +12,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_S390CPUNOTES_H
-#define QEMUDUMP_S390CPUNOTES_H
+#ifndef QEMUDUMP_ARCH_S390X_H
+#define QEMUDUMP_ARCH_S390X_H
+
+#include "qemudump/Notes/CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -22,7 +25,7 @@
 namespace qemudump {
 
 /// One s390x vCPU, as CPUS390XState holds it.
-struct S390CpuState {
+struct S390xCpuState {
   uint32_t CpuIndex = 0; ///< CPUState::cpu_index; the notes' pid is this + 1.
   uint64_t PswMask = 0, PswAddr = 0;
   uint64_t Gprs[16] = {};
@@ -38,9 +41,8 @@ struct S390CpuState {
   uint64_t Gscb[4] = {};
 };
 
-/// Appends each vCPU's ten notes, in QEMU's order, big-endian.
-void appendS390CpuNotes(std::vector<uint8_t> &Out,
-                        llvm::ArrayRef<S390CpuState> Cpus);
+/// Each vCPU's ten notes, in QEMU's order, big-endian.
+CpuNotes s390xCpuNotes(llvm::ArrayRef<S390xCpuState> Cpus);
 
 } // namespace qemudump
 

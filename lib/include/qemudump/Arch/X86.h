@@ -1,23 +1,28 @@
-//===- X86CpuNotes.h - vCPU register notes of an x86 guest ------*- C++ -*-===//
+//===- X86.h - x86 guests: X86_64 and 386 -----------------------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
-// The notes QEMU's dump-guest-memory writes for each x86 vCPU, built from
-// the vCPU state read out of a QEMU core: "CORE"/NT_PRSTATUS with the
-// registers in the kernel's user_regs_struct order (x86_64 when the first
-// vCPU is in long mode, i386 otherwise), and "QEMU" with QEMUCPUState
-// version 1 (registers, segment caches, control registers, kernel_gs_base).
-// Layouts as in QEMU's target/i386/arch_dump.c.
+// The x86 guest architectures (rows X86_64 and 386 of the arch table, in
+// X86.cpp): the vCPU state QEMU's dump-guest-memory writes and its notes, as
+// target/i386/arch_dump.c lays them out: "CORE"/NT_PRSTATUS with the
+// kernel's user_regs_struct (x86_64 when the first vCPU is in long mode,
+// i386 otherwise), then "QEMU" with QEMUCPUState version 1 (registers,
+// segment caches, control registers, kernel_gs_base); and ARCH as QEMU
+// infers it. The flags come from TCG's lazy state: X86Flags.h.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_X86CPUNOTES_H
-#define QEMUDUMP_X86CPUNOTES_H
+#ifndef QEMUDUMP_ARCH_X86_H
+#define QEMUDUMP_ARCH_X86_H
+
+#include "qemudump/Arch/ArchChoice.h"
+#include "qemudump/Notes/CpuNotes.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
-#include <vector>
+#include <optional>
 
 namespace qemudump {
 
@@ -43,12 +48,17 @@ struct X86CpuState {
   bool longMode() const { return Hflags & (1u << 14); } // HF_LMA_MASK
 };
 
-/// Appends, in QEMU's order, one "CORE"/NT_PRSTATUS note per vCPU, then one
-/// "QEMU" note per vCPU. \p LongMode selects the x86_64 prstatus layout (QEMU
-/// decides by the first vCPU's long mode).
-void appendX86CpuNotes(std::vector<uint8_t> &Out,
-                       llvm::ArrayRef<X86CpuState> Cpus, bool LongMode);
+/// In QEMU's order, one "CORE"/NT_PRSTATUS note per vCPU, then one "QEMU"
+/// note per vCPU. \p LongLayout selects the x86_64 prstatus (QEMU decides by
+/// the first vCPU's long mode).
+CpuNotes x86CpuNotes(llvm::ArrayRef<X86CpuState> Cpus, bool LongLayout);
+
+/// ARCH as QEMU's x86 dump decides it: X86_64 when vCPU 0 is in long mode,
+/// else 386; \p LongMode unknown (\p Why says why) is an error asking for
+/// ARCH.
+llvm::Expected<ArchChoice> inferX86Arch(std::optional<bool> LongMode,
+                                        llvm::StringRef Why);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_X86CPUNOTES_H
+#endif // QEMUDUMP_ARCH_X86_H

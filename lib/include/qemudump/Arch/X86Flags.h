@@ -7,21 +7,25 @@
 // env->df. This recomputes them as QEMU's cpu_compute_eflags() does, for
 // QEMU 7.2 and 10.0 with a 64-bit target (x86_64-softmmu) on a 64-bit host.
 //
-// The cc_op is given by its CCOp enumerator name, as the QEMU binary's debug
-// info spells it, because the enumerator values differ between versions
-// (env->cc_op itself is a uint32_t; map its value through the CCOp enum).
-// Semantics under the same name also differ (CC_OP_POPCNT tests CC_SRC in 7.2
-// and CC_DST in 10.0), hence QemuMajor.
+// The enumerator values of CCOp differ between versions (env->cc_op is a
+// uint32_t), so each binary's enumerators are resolved by name, once
+// (X86CcOps); semantics under the same name also differ (CC_OP_POPCNT tests
+// CC_SRC in 7.2 and CC_DST in 10.0): X86FlagsScheme.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_X86FLAGS_H
-#define QEMUDUMP_X86FLAGS_H
+#ifndef QEMUDUMP_ARCH_X86FLAGS_H
+#define QEMUDUMP_ARCH_X86FLAGS_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace qemudump {
 
@@ -34,14 +38,19 @@ inline constexpr uint32_t X86_CC_S = 0x0080;
 inline constexpr uint32_t X86_DF_MASK = 0x0400;
 inline constexpr uint32_t X86_CC_O = 0x0800;
 
+/// Which semantics a QEMU's lazy flags have, told by its CCOp enumerators
+/// (x86FlagsScheme): QEMU 7.2's (CC_OP_CLR; CC_OP_POPCNT tests CC_SRC) or
+/// 10.0's, which 10.2 keeps (the sized CC_OP_POPCNT*__; POPCNT tests CC_DST).
+enum class X86FlagsScheme { Qemu7_2, Qemu10_0 };
+
+/// The scheme of a binary whose CCOp has the enumerators \p Names; none for
+/// a set qemudump does not know (its semantics are unchecked).
+std::optional<X86FlagsScheme>
+x86FlagsScheme(llvm::ArrayRef<llvm::StringRef> Names);
+
 /// The lazy-flags part of a CPUX86State.
 struct X86CcState {
-  /// QEMU's major version: 7 (7.2 semantics) or 10 (10.0 semantics). Any
-  /// other value is an error: the semantics of other versions are unchecked.
-  int QemuMajor = 0;
-  /// The CCOp enumerator name, e.g. "CC_OP_ADDL", "CC_OP_EFLAGS",
-  /// "CC_OP_POPCNT", "CC_OP_POPCNTQ__", "CC_OP_CLR".
-  llvm::StringRef CcOp;
+  uint64_t CcOp = 0; ///< env->cc_op: a value of the binary's CCOp.
   /// env->cc_dst, cc_src, cc_src2 (target_ulong, 64-bit target).
   uint64_t CcDst = 0, CcSrc = 0, CcSrc2 = 0;
   /// env->eflags.
@@ -50,16 +59,37 @@ struct X86CcState {
   int64_t Df = 1;
 };
 
-/// The flags QEMU's cpu_cc_compute_all() returns for \p S: its
-/// helper_cc_compute_all(CC_DST, CC_SRC, CC_SRC2, CC_OP) as a uint32_t.
-/// An error for an unsupported QemuMajor, or for a cc_op name that version
-/// does not have or that never appears in env (CC_OP_NB). CC_OP_DYNAMIC,
-/// which a vCPU that never ran can hold, adds no flags, as in QEMU.
-llvm::Expected<uint64_t> x86ComputeCcFlags(const X86CcState &S);
+/// One binary's CCOp, each enumerator's operation resolved once from its
+/// name (the values differ between versions), for every vCPU's flags.
+class X86CcOps {
+public:
+  /// \p Enumerators: the CCOp enumerators (name, value) of a binary of
+  /// scheme \p Scheme. A name the scheme does not have is kept, and is an
+  /// error only for a vCPU whose cc_op it is.
+  X86CcOps(X86FlagsScheme Scheme,
+           llvm::ArrayRef<std::pair<std::string, uint64_t>> Enumerators);
+  ~X86CcOps();
+  X86CcOps(X86CcOps &&);
+  X86CcOps &operator=(X86CcOps &&);
 
-/// QEMU's cpu_compute_eflags() for a TCG vCPU:
-/// (uint32_t)(env->eflags | cc flags | (env->df & DF_MASK)).
-llvm::Expected<uint64_t> x86ComputeEflags(const X86CcState &S);
+  X86FlagsScheme scheme() const { return Scheme; }
+
+  /// The flags QEMU's cpu_cc_compute_all() returns for \p S: its
+  /// helper_cc_compute_all(CC_DST, CC_SRC, CC_SRC2, CC_OP) as a uint32_t.
+  /// An error for a cc_op no enumerator has, one this scheme does not know,
+  /// or one that never appears in env (CC_OP_NB). CC_OP_DYNAMIC, which a
+  /// vCPU that never ran can hold, adds no flags, as in QEMU.
+  llvm::Expected<uint64_t> ccFlags(const X86CcState &S) const;
+
+  /// QEMU's cpu_compute_eflags() for a TCG vCPU:
+  /// (uint32_t)(env->eflags | cc flags | (env->df & DF_MASK)).
+  llvm::Expected<uint64_t> eflags(const X86CcState &S) const;
+
+private:
+  struct Op;
+  X86FlagsScheme Scheme;
+  std::vector<Op> Ops; ///< By value.
+};
 
 } // namespace qemudump
 

@@ -14,7 +14,7 @@
 
 #include "qemudump/Arch/Arch.h"
 #include "qemudump/Vmcore/KdumpCompression.h"
-#include "qemudump/Vmcore/KdumpWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"

@@ -12,7 +12,7 @@
 #ifndef QEMUDUMP_DUMPSUMMARY_H
 #define QEMUDUMP_DUMPSUMMARY_H
 
-#include "qemudump/Vmcore/KdumpWriter.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "llvm/ADT/SmallVector.h"
 

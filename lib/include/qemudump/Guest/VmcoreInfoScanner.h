@@ -22,11 +22,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_VMCOREINFOSCANNER_H
-#define QEMUDUMP_VMCOREINFOSCANNER_H
+#ifndef QEMUDUMP_GUEST_VMCOREINFOSCANNER_H
+#define QEMUDUMP_GUEST_VMCOREINFOSCANNER_H
 
 #include "qemudump/Arch/Arch.h"
 #include "qemudump/Guest/GuestMemoryMap.h"
+#include "qemudump/Guest/VmcoreInfo.h"
 #include "qemudump/Input/MemorySource.h"
 
 #include <cstdint>
@@ -67,8 +68,14 @@ public:
   /// The QEMU addresses of page starts that hold a VMCOREINFO note header.
   const std::vector<uint64_t> &candidates() const { return Candidates; }
 
+  /// Reads all of \p Map through the scanner, skipping what the inner
+  /// source knows to be zeros and going on past what it cannot read (the
+  /// copy reports that): a scan before the copy, whose find() is then the
+  /// copy's (a candidate seen twice counts once).
+  void scanAll(const GuestMemoryMap &Map);
+
   struct Found {
-    std::vector<uint8_t> Note; ///< As the guest wrote it.
+    VmcoreInfo Info; ///< The note as the guest wrote it.
     uint64_t GuestAddr = 0;
     /// What was found: "found in guest RAM at 0x...", with how many other
     /// candidates were dropped.
@@ -80,16 +87,16 @@ public:
   std::optional<Found> find(const GuestMemoryMap &Map,
                             std::vector<std::string> &Warnings);
 
-  /// Whether \p Note (one encoded note of a guest \p A) is a VMCOREINFO note
-  /// that proves itself against guest memory; else why not.
-  static llvm::Error prove(const Arch &A, llvm::ArrayRef<uint8_t> Note,
+  /// Whether \p Info (of a guest \p A) proves itself against guest memory;
+  /// else why not.
+  static llvm::Error prove(const Arch &A, const VmcoreInfo &Info,
                            const GuestMemoryMap &Map, MemorySource &Memory);
 
 private:
   void scan(uint64_t HostAddr, llvm::ArrayRef<uint8_t> Data);
   void addCandidate(uint64_t Host);
   /// The note at \p Host, in at most \p Room bytes.
-  llvm::Expected<std::vector<uint8_t>> readNote(uint64_t Host, uint64_t Room);
+  llvm::Expected<VmcoreInfo> readNote(uint64_t Host, uint64_t Room);
 
   MemorySource &Inner;
   const Arch &A;
@@ -99,4 +106,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_VMCOREINFOSCANNER_H
+#endif // QEMUDUMP_GUEST_VMCOREINFOSCANNER_H

@@ -1,4 +1,4 @@
-//===- Notes.h - ELF notes of a vmcore --------------------------*- C++ -*-===//
+//===- Notes.h - ELF notes: encoded, decoded, the guest's -------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -7,11 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_NOTES_H
-#define QEMUDUMP_NOTES_H
+#ifndef QEMUDUMP_NOTES_NOTES_H
+#define QEMUDUMP_NOTES_NOTES_H
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
@@ -44,13 +43,6 @@ std::vector<uint8_t> placeholderNote(bool LittleEndian);
 llvm::Expected<std::vector<uint8_t>>
 extractGuestNote(llvm::ArrayRef<uint8_t> Buffer, bool LittleEndian);
 
-/// The VMCOREINFO note of the file at \p Path: the file is one such note
-/// (as /sys/kernel/vmcoreinfo's address points at), or the VMCOREINFO text
-/// itself (KEY=VALUE lines, OSRELEASE among them), which becomes a note in
-/// the guest's byte order. Fails, naming the file, otherwise.
-llvm::Expected<std::vector<uint8_t>>
-vmcoreInfoNoteFromFile(llvm::StringRef Path, bool LittleEndian);
-
 /// A decoded note: name without its NUL, descriptor bytes.
 struct NoteView {
   llvm::StringRef Name;
@@ -61,9 +53,6 @@ struct NoteView {
 /// Decodes the notes of an encoded note segment.
 llvm::Expected<std::vector<NoteView>>
 parseNotes(llvm::ArrayRef<uint8_t> Segment, bool LittleEndian);
-
-/// The KEY=VALUE lines of a VMCOREINFO text. Later keys win.
-llvm::StringMap<std::string> parseVmcoreInfo(llvm::StringRef Text);
 
 } // namespace qemudump
 

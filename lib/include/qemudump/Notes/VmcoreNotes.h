@@ -7,20 +7,23 @@
 // copy is done: the notes may need what the copy read (the guest's
 // VMCOREINFO note found in guest RAM). So the writers put headers and notes
 // in last, and the PT_NOTE segment (or the kdump sub header's note range)
-// still holds exactly the notes.
+// still holds exactly the notes. A writer whose layout needs the guest's
+// VMCOREINFO (a kdump file's block size is the guest's page size) asks for
+// it before the copy: vmcoreInfoBeforeCopy().
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_VMCORENOTES_H
-#define QEMUDUMP_VMCORENOTES_H
+#ifndef QEMUDUMP_NOTES_VMCORENOTES_H
+#define QEMUDUMP_NOTES_VMCORENOTES_H
 
 #include "qemudump/Guest/GuestMemoryMap.h"
-#include "qemudump/Notes/NoteSegment.h"
 #include "qemudump/Guest/VmcoreInfoScanner.h"
+#include "qemudump/Notes/NoteSegment.h"
 
 #include "llvm/Support/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,10 @@ public:
   virtual ~VmcoreNotes();
   /// The most bytes the finished notes take.
   virtual uint64_t capacity() const = 0;
+  /// The guest's VMCOREINFO as far as it is known before the copy; with
+  /// \p MayScan, a scan of guest RAM may look for it first (it costs a read
+  /// of all guest RAM).
+  virtual const VmcoreInfo *vmcoreInfoBeforeCopy(bool MayScan) = 0;
   /// The finished notes (called once, after the copy).
   virtual llvm::Expected<const NoteSegment &> finish() = 0;
   /// The notes as finish() left them (or as they are before it).
@@ -42,6 +49,9 @@ class ReadyNotes final : public VmcoreNotes {
 public:
   explicit ReadyNotes(const NoteSegment &Segment) : Segment(Segment) {}
   uint64_t capacity() const override { return Segment.bytes().size(); }
+  const VmcoreInfo *vmcoreInfoBeforeCopy(bool) override {
+    return Segment.vmcoreInfo();
+  }
   llvm::Expected<const NoteSegment &> finish() override { return Segment; }
   const NoteSegment &segment() const override { return Segment; }
 
@@ -51,8 +61,8 @@ private:
 
 /// \p Base (not finalized: the vCPUs' notes), to which the guest's note that
 /// \p Scanner finds in the memory the copy reads through it is added, proved
-/// against guest memory through \p Map. Why none was found goes to
-/// \p Warnings.
+/// against guest memory through \p Map (all of guest RAM). Why none was
+/// found goes to \p Warnings.
 class ScannedNotes final : public VmcoreNotes {
 public:
   ScannedNotes(NoteSegment Base, VmcoreInfoScanner &Scanner,
@@ -60,6 +70,7 @@ public:
       : Segment(std::move(Base)), Capacity(roomFor(Segment)), Scanner(Scanner),
         Map(Map), Warnings(Warnings) {}
   uint64_t capacity() const override { return Capacity; }
+  const VmcoreInfo *vmcoreInfoBeforeCopy(bool MayScan) override;
   llvm::Expected<const NoteSegment &> finish() override;
   const NoteSegment &segment() const override { return Segment; }
 
@@ -73,8 +84,13 @@ private:
   VmcoreInfoScanner &Scanner;
   const GuestMemoryMap &Map;
   std::vector<std::string> &Warnings;
+  /// What a scan before the copy found (finish() then adds it), and what
+  /// it had to say.
+  std::optional<VmcoreInfoScanner::Found> Early;
+  std::vector<std::string> EarlyWarnings;
+  bool ScannedEarly = false;
 };
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_VMCORENOTES_H
+#endif // QEMUDUMP_NOTES_VMCORENOTES_H

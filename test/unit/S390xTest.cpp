@@ -1,4 +1,4 @@
-//===- S390CpuNotesTest.cpp - s390x vCPU notes ----------------------------===//
+//===- S390xTest.cpp - s390x vCPU notes ----------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
@@ -20,8 +20,8 @@ using support::endian::read64be;
 
 namespace {
 
-S390CpuState cpu(uint32_t Index) {
-  S390CpuState C;
+S390xCpuState cpu(uint32_t Index) {
+  S390xCpuState C;
   C.CpuIndex = Index;
   C.PswMask = 0x0000100180000000;
   C.PswAddr = 0x20096;
@@ -43,9 +43,9 @@ S390CpuState cpu(uint32_t Index) {
   return C;
 }
 
-TEST(S390CpuNotesTest, TenBigEndianNotesPerVcpuInQemusOrder) {
-  std::vector<uint8_t> Out;
-  appendS390CpuNotes(Out, {cpu(0), cpu(1)});
+TEST(S390xTest, TenBigEndianNotesPerVcpuInQemusOrder) {
+  CpuNotes N = s390xCpuNotes({cpu(0), cpu(1)});
+  const std::vector<uint8_t> &Out = N.Bytes;
   Expected<std::vector<NoteView>> Notes = parseNotes(Out, false);
   ASSERT_TRUE(succeeded(Notes));
   ASSERT_EQ(Notes->size(), 20u);

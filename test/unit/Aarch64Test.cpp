@@ -1,4 +1,4 @@
-//===- Aarch64CpuNotesTest.cpp - aarch64 vCPU notes, pstate and FPSR ------===//
+//===- Aarch64Test.cpp - aarch64 guests: vCPU notes, pstate and FPSR ------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
@@ -18,7 +18,7 @@ using namespace qemudump;
 
 namespace {
 
-TEST(Aarch64CpuNotesTest, PstateIsAssembledAsPstateRead) {
+TEST(Aarch64Test, PstateIsAssembledAsPstateRead) {
   Aarch64PstateParts P;
   P.Pstate = 0x5; // EL1h
   P.Daif = 0x3c0;
@@ -34,7 +34,7 @@ TEST(Aarch64CpuNotesTest, PstateIsAssembledAsPstateRead) {
   EXPECT_EQ(aarch64PstateRead(P), 0x20000bc5u);
 }
 
-TEST(Aarch64CpuNotesTest, FpsrFoldsSoftfloatFlagsAndQc) {
+TEST(Aarch64Test, FpsrFoldsSoftfloatFlagsAndQc) {
   Aarch64FpsrParts P;
   EXPECT_EQ(aarch64FpsrRead(P), 0u);
   P.A64 = 0x0002; // divbyzero: DZC
@@ -79,9 +79,11 @@ Aarch64CpuState cpu(uint32_t Index) {
   return C;
 }
 
-TEST(Aarch64CpuNotesTest, EachVcpuHasPrstatusThenPrfpreg) {
-  std::vector<uint8_t> Out;
-  appendAarch64CpuNotes(Out, {cpu(0), cpu(1)}, /*LittleEndian=*/true);
+TEST(Aarch64Test, EachVcpuHasPrstatusThenPrfpreg) {
+  CpuNotes N = aarch64CpuNotes({cpu(0), cpu(1)}, endianness::little);
+  EXPECT_EQ(N.Cpus, 2u);
+  EXPECT_EQ(N.Kinds, "PRSTATUS, PRFPREG");
+  const std::vector<uint8_t> &Out = N.Bytes;
   Expected<std::vector<NoteView>> Notes = parseNotes(Out, true);
   ASSERT_TRUE(succeeded(Notes));
   ASSERT_EQ(Notes->size(), 4u);
@@ -110,9 +112,9 @@ TEST(Aarch64CpuNotesTest, EachVcpuHasPrstatusThenPrfpreg) {
   EXPECT_EQ(read32le(&Fp[516]), 0x03000000u);
 }
 
-TEST(Aarch64CpuNotesTest, BigEndianNotesHoldEachVregAsOneInteger) {
-  std::vector<uint8_t> Out;
-  appendAarch64CpuNotes(Out, {cpu(0)}, /*LittleEndian=*/false);
+TEST(Aarch64Test, BigEndianNotesHoldEachVregAsOneInteger) {
+  CpuNotes N = aarch64CpuNotes({cpu(0)}, endianness::big);
+  const std::vector<uint8_t> &Out = N.Bytes;
   Expected<std::vector<NoteView>> Notes = parseNotes(Out, false);
   ASSERT_TRUE(succeeded(Notes));
   ASSERT_EQ(Notes->size(), 2u);

@@ -1,4 +1,4 @@
-//===- PpcCpuNotesTest.cpp - ppc64 vCPU notes, XER and CR -----------------===//
+//===- Ppc64Test.cpp - ppc64 vCPU notes, XER and CR -----------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
@@ -22,7 +22,7 @@ using support::endian::read64le;
 
 namespace {
 
-TEST(PpcCpuNotesTest, XerAndCrAreAssembledAsQemuDoes) {
+TEST(Ppc64Test, XerAndCrAreAssembledAsQemuDoes) {
   PpcXerParts X;
   X.Xer = 0x7f; // the byte count
   X.Ca = 1;
@@ -59,10 +59,12 @@ PpcCpuState cpu(uint32_t Index) {
   return C;
 }
 
-TEST(PpcCpuNotesTest, FiveNotesPerVcpuInEitherByteOrder) {
+TEST(Ppc64Test, FiveNotesPerVcpuInEitherByteOrder) {
   for (bool LE : {false, true}) {
-    std::vector<uint8_t> Out;
-    appendPpc64CpuNotes(Out, {cpu(0), cpu(1)}, LE);
+    CpuNotes N = ppc64CpuNotes({cpu(0), cpu(1)},
+                               LE ? endianness::little : endianness::big);
+    EXPECT_EQ(N.Cpus, 2u);
+    const std::vector<uint8_t> &Out = N.Bytes;
     Expected<std::vector<NoteView>> Notes = parseNotes(Out, LE);
     ASSERT_TRUE(succeeded(Notes));
     ASSERT_EQ(Notes->size(), 10u);

@@ -1,4 +1,4 @@
-//===- RiscvCpuNotesTest.cpp - RISC-V vCPU notes --------------------------===//
+//===- RiscvTest.cpp - RISC-V vCPU notes --------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
@@ -27,10 +27,10 @@ RiscvCpuState cpu(uint32_t Index) {
   return C;
 }
 
-TEST(RiscvCpuNotesTest, Riscv64PrstatusIsPcThenX1ToX31) {
-  std::vector<uint8_t> Out;
-  appendRiscvCpuNotes(Out, {cpu(0), cpu(1)}, /*Is64Bit=*/true,
-                      /*LittleEndian=*/true);
+TEST(RiscvTest, Riscv64PrstatusIsPcThenX1ToX31) {
+  CpuNotes N =
+      riscvCpuNotes({cpu(0), cpu(1)}, /*Is64Bit=*/true, endianness::little);
+  const std::vector<uint8_t> &Out = N.Bytes;
   Expected<std::vector<NoteView>> Notes = parseNotes(Out, true);
   ASSERT_TRUE(succeeded(Notes));
   ASSERT_EQ(Notes->size(), 2u);
@@ -46,10 +46,9 @@ TEST(RiscvCpuNotesTest, Riscv64PrstatusIsPcThenX1ToX31) {
   EXPECT_EQ(read64le(&D[112 + 8 * 31]), 0x1f0000101fu);
 }
 
-TEST(RiscvCpuNotesTest, Riscv32PrstatusHasWordsOf4Bytes) {
-  std::vector<uint8_t> Out;
-  appendRiscvCpuNotes(Out, {cpu(0)}, /*Is64Bit=*/false,
-                      /*LittleEndian=*/false);
+TEST(RiscvTest, Riscv32PrstatusHasWordsOf4Bytes) {
+  CpuNotes N = riscvCpuNotes({cpu(0)}, /*Is64Bit=*/false, endianness::big);
+  const std::vector<uint8_t> &Out = N.Bytes;
   Expected<std::vector<NoteView>> Notes = parseNotes(Out, false);
   ASSERT_TRUE(succeeded(Notes));
   ArrayRef<uint8_t> D = (*Notes)[0].Desc;

@@ -1,0 +1,252 @@
+//===- ArmTarget.cpp - QEMU's ARM target: ARMCPU --------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
+
+#include "Targets/ArmTarget.h"
+
+#include "Qemu/QemuCpuList.h"
+#include "Qemu/QemuLayout.h"
+
+#include "qemudump/Arch/Aarch64.h"
+
+#include "llvm/BinaryFormat/ELF.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <optional>
+
+using namespace llvm;
+
+namespace qemudump {
+
+namespace {
+
+/// ARMFPStatusFlavour's enumerators vfp_get_fpsr folds, in
+/// Aarch64FpsrParts' order.
+const char *const FpstNames[] = {"FPST_A32",     "FPST_A64", "FPST_A32_F16",
+                                 "FPST_A64_F16", "FPST_STD", "FPST_STD_F16"};
+
+/// ARMCPU's members the AArch64 notes need, resolved once.
+struct Aarch64Fields {
+  Aarch64Fields(const TypeLayout &L, ArrayRef<uint64_t> Fpst)
+      : Aarch64(L, "env.aarch64"), Pc(L, "env.pc"), NF(L, "env.NF"),
+        ZF(L, "env.ZF"), CF(L, "env.CF"), VF(L, "env.VF"),
+        Pstate(L, "env.pstate"), Daif(L, "env.daif"), Btype(L, "env.btype"),
+        Fpsr(L, "env.vfp.fpsr"), Fpcr(L, "env.vfp.fpcr"),
+        VecLen(L, "env.vfp.vec_len"), VecStride(L, "env.vfp.vec_stride"),
+        LtpSize(L, "env.v7m.ltpsize") {
+    for (unsigned I = 0; I < 32; ++I)
+      X.emplace_back(L, formatv("env.xregs[{0}]", I));
+    for (unsigned I = 0; I < 32; ++I)
+      for (unsigned H = 0; H < 2; ++H)
+        V.emplace_back(L, formatv("env.vfp.zregs[{0}].d[{1}]", I, H));
+    for (unsigned I = 0; I < 4; ++I)
+      Qc.emplace_back(L, formatv("env.vfp.qc[{0}]", I));
+    for (uint64_t F : Fpst)
+      FpFlags.emplace_back(
+          L, formatv("env.vfp.fp_status[{0}].float_exception_flags", F));
+  }
+  Field Aarch64, Pc, NF, ZF, CF, VF, Pstate, Daif, Btype, Fpsr, Fpcr, VecLen,
+      VecStride, LtpSize;
+  std::vector<Field> X, V, Qc, FpFlags;
+};
+
+class ArmTarget final : public QemuTarget {
+public:
+  ArmTarget(StringRef Name) : QemuTarget(Name.str()) {}
+
+  void read(const QemuSession &S);
+
+  Expected<ArchChoice> inferArch() const override {
+    return inferArmArch(Name, HasAarch64, BigEndian, ReadError);
+  }
+
+private:
+  Expected<CpuNotes> encodeNotes(const Arch &A, bool Kdump) const override;
+  Error vcpu0Facts(const QemuSession &S, const TypeLayout &L, uint64_t First);
+  std::string fpStatusScheme(const QemuSession &S, const TypeLayout &L);
+  void readAarch64(const QemuSession &S, const TypeLayout &L, uint64_t First);
+  Aarch64CpuState registers(FieldReader &R, const Aarch64Fields &F) const;
+  void fpStatus(FieldReader &R, const Aarch64Fields &F,
+                Aarch64CpuState &St) const;
+
+  /// vCPU 0 has ARM_FEATURE_AARCH64 (an ELF64 dump); its SCTLR_EL1.EE.
+  std::optional<bool> HasAarch64, BigEndian;
+  /// fp_status[] indexes of FPST_A32, A64, A32_F16, A64_F16, STD, STD_F16.
+  uint64_t Fpst[6] = {};
+  std::vector<Aarch64CpuState> Cpus;
+  /// Why the vCPUs' AArch64 registers were not read as QEMU's dump would.
+  std::string NoAarch64Notes;
+};
+
+/// QEMU 10.x's FP status: env.vfp.fpsr and .fpcr, and fp_status[] indexed
+/// by ARMFPStatusFlavour, which has FPST_AH from 10.0 on (with the
+/// softfloat flags vfp_get_fpsr maps). "" when this QEMU has it; otherwise
+/// what it lacks.
+std::string ArmTarget::fpStatusScheme(const QemuSession &S,
+                                      const TypeLayout &L) {
+  lldb::SBTypeEnumMemberList Flavours =
+      S.target().FindFirstType("ARMFPStatusFlavour").GetEnumMembers();
+  for (unsigned I = 0; I < 6; ++I) {
+    std::optional<uint64_t> V = enumValue(Flavours, FpstNames[I]);
+    if (!V)
+      return formatv("no enumerator {0} of ARMFPStatusFlavour", FpstNames[I]);
+    Fpst[I] = *V;
+  }
+  if (!enumValue(Flavours, "FPST_AH"))
+    return "no enumerator FPST_AH of ARMFPStatusFlavour (QEMU before 10.0)";
+  for (const char *Path : {"env.vfp.fpsr", "env.vfp.fpcr", "env.vfp.qc[3]",
+                           "env.vfp.fp_status[0].float_exception_flags"})
+    if (!L.has(Path))
+      return formatv("no member ARMCPU.{0}", Path);
+  return "";
+}
+
+/// What QEMU's dump decides by vCPU 0: ELF64 or ELF32, and the endianness.
+Error ArmTarget::vcpu0Facts(const QemuSession &S, const TypeLayout &L,
+                            uint64_t First) {
+  FieldReader R(S.process(), L, First);
+  uint64_t Sctlr = R.u64("env.cp15.sctlr_el[1]");
+  std::optional<uint64_t> Bit =
+      enumValue(S.target().FindFirstType("arm_features").GetEnumMembers(),
+                "ARM_FEATURE_AARCH64");
+  bool Aarch64;
+  if (Bit && *Bit < 64 && R.has("env.features"))
+    Aarch64 = (R.u64("env.features") >> *Bit) & 1;
+  else // No feature bits: the binary's name says.
+    Aarch64 = S.exeName() != "qemu-system-arm";
+  constexpr unsigned SveShift = 32; // ID_AA64PFR0_EL1.SVE, bits [35:32]
+  if (R.has("isar.id_aa64pfr0") &&
+      (R.u64("isar.id_aa64pfr0") >> SveShift) & 0xf)
+    Problems.push_back(
+        "the vCPUs have SVE: QEMU's dump adds an NT_ARM_SVE note to each "
+        "(the full Z, P and FFR registers), which qemudump does not write; "
+        "NT_PRFPREG holds the low 128 bits of each Z register");
+  if (!R.ok())
+    return createStringError(inconvertibleErrorCode(),
+                             "cannot read vCPU 0's " + *R.failure());
+  constexpr uint64_t SctlrEE = 1u << 25;
+  HasAarch64 = Aarch64;
+  BigEndian = (Sctlr & SctlrEE) != 0;
+  return Error::success();
+}
+
+Aarch64CpuState ArmTarget::registers(FieldReader &R,
+                                     const Aarch64Fields &F) const {
+  Aarch64CpuState St;
+  for (unsigned I = 0; I < 31; ++I)
+    St.X[I] = R.u64(F.X[I]);
+  St.Sp = R.u64(F.X[31]);
+  St.Pc = R.u64(F.Pc);
+  Aarch64PstateParts P;
+  P.NF = R.u64(F.NF);
+  P.ZF = R.u64(F.ZF);
+  P.CF = R.u64(F.CF);
+  P.VF = R.u64(F.VF);
+  P.Pstate = R.u64(F.Pstate);
+  P.Daif = R.u64(F.Daif);
+  if (F.Btype.present())
+    P.Btype = R.u64(F.Btype);
+  St.Pstate = aarch64PstateRead(P);
+  for (unsigned I = 0; I < 32; ++I)
+    for (unsigned H = 0; H < 2; ++H)
+      St.V[I][H] = R.u64(F.V[2 * I + H]);
+  return St;
+}
+
+/// FPSR and FPCR as vfp_get_fpsr and vfp_get_fpcr compute them (10.x).
+void ArmTarget::fpStatus(FieldReader &R, const Aarch64Fields &F,
+                         Aarch64CpuState &St) const {
+  Aarch64FpsrParts P;
+  P.Fpsr = R.u64(F.Fpsr);
+  P.Fpcr = R.u64(F.Fpcr);
+  for (unsigned I = 0; I < 4; ++I)
+    P.Qc[I] = R.u64(F.Qc[I]);
+  uint16_t Flags[6];
+  for (unsigned I = 0; I < 6; ++I)
+    Flags[I] = uint16_t(R.u64(F.FpFlags[I]));
+  P.A32 = Flags[0];
+  P.A64 = Flags[1];
+  P.A32F16 = Flags[2];
+  P.A64F16 = Flags[3];
+  P.Std = Flags[4];
+  P.StdF16 = Flags[5];
+  St.Fpsr = aarch64FpsrRead(P);
+  uint32_t LtpSize = F.LtpSize.present() ? R.u64(F.LtpSize) : 0;
+  St.Fpcr = uint32_t(P.Fpcr | (R.u64(F.VecLen) << 16) |
+                     (R.u64(F.VecStride) << 20) | (LtpSize << 16));
+}
+
+/// Every vCPU's AArch64 registers, or (NoAarch64Notes) why not.
+void ArmTarget::readAarch64(const QemuSession &S, const TypeLayout &L,
+                            uint64_t First) {
+  std::string Missing = fpStatusScheme(S, L);
+  const Aarch64Fields F(L, Fpst);
+  std::vector<Aarch64CpuState> Read;
+  std::optional<uint32_t> InAarch32;
+  auto Visit = [&](FieldReader &R, uint32_t Index) -> Error {
+    if (R.u64(F.Aarch64) == 0 && !InAarch32)
+      InAarch32 = Index;
+    Aarch64CpuState St = registers(R, F);
+    St.CpuIndex = Index;
+    if (Missing.empty())
+      fpStatus(R, F, St);
+    Read.push_back(St);
+    return Error::success();
+  };
+  if (Error E = walkCpus(S, L, "ARMCPU", First, Visit, Problems))
+    // vCPU 0's facts were read: they still tell ARCH.
+    NoAarch64Notes = formatv("cannot read the vCPUs' registers ({0})",
+                             toString(std::move(E)));
+  else if (InAarch32)
+    NoAarch64Notes =
+        formatv("the vCPU with cpu_index {0} is in AArch32 state, whose "
+                "registers QEMU's dump converts (aarch64_sync_32_to_64) and "
+                "qemudump does not",
+                *InAarch32);
+  else if (!Missing.empty())
+    NoAarch64Notes = formatv("this QEMU keeps the floating-point status "
+                             "(FPSR) in a way qemudump does not know: {0}",
+                             Missing);
+  else
+    Cpus = std::move(Read);
+  Count = Cpus.size();
+}
+
+void ArmTarget::read(const QemuSession &S) {
+  std::optional<FirstCpu> First = openVcpus(S, "ARMCPU");
+  if (!First)
+    return;
+  if (First->Addr == 0) {
+    ReadError = "QEMU's vCPU list is empty or unreadable";
+    return;
+  }
+  if (Error E = vcpu0Facts(S, *First->Layout, First->Addr)) {
+    ReadError = toString(std::move(E));
+    return;
+  }
+  if (*HasAarch64)
+    readAarch64(S, *First->Layout, First->Addr);
+}
+
+Expected<CpuNotes> ArmTarget::encodeNotes(const Arch &A, bool) const {
+  auto NoNotes = [](const Twine &Why) {
+    return createStringError(inconvertibleErrorCode(), Why.str());
+  };
+  if (!*HasAarch64 && (A.Machine == ELF::EM_AARCH64 || A.Machine == ELF::EM_ARM))
+    return NoNotes("vCPU 0 is a 32-bit CPU (no ARM_FEATURE_AARCH64), whose "
+                   "NT_PRSTATUS and NT_ARM_VFP notes qemudump does not write");
+  if (A.Machine != ELF::EM_AARCH64)
+    return QemuTarget::encodeNotes(A, false);
+  if (!NoAarch64Notes.empty())
+    return NoNotes(NoAarch64Notes);
+  return aarch64CpuNotes(Cpus, A.endianness());
+}
+
+} // namespace
+
+std::unique_ptr<QemuTarget> readArmTarget(const QemuSession &S,
+                                          StringRef Name) {
+  return readTargetAs<ArmTarget>(S, Name);
+}
+
+} // namespace qemudump
