@@ -5,13 +5,14 @@
 // Input: one byte of options (bit 0: big-endian), then the bytes the parsers
 // get: as the buffer the guest announced at its VMCOREINFO address
 // (extractGuestNote, then NoteSegment::addGuestNote), as a note segment
-// (parseNotes, then parseVmcoreInfo on every VMCOREINFO descriptor) and as
-// VMCOREINFO text (parseVmcoreInfo).
+// (parseNotes, then VmcoreInfo on every VMCOREINFO descriptor) and as
+// VMCOREINFO text (VmcoreInfo::fromText).
 //
 //===----------------------------------------------------------------------===//
 
 #include "FuzzCheck.h"
 
+#include "qemudump/Guest/VmcoreInfo.h"
 #include "qemudump/Notes/NoteSegment.h"
 #include "qemudump/Notes/Notes.h"
 
@@ -29,16 +30,33 @@ static bool inside(ArrayRef<uint8_t> Outer, const void *P, size_t Size) {
   return Size == 0 || (B >= Outer.begin() && B + Size <= Outer.end());
 }
 
-static void checkVmcoreInfo(StringRef Text) {
-  StringMap<std::string> Map = parseVmcoreInfo(Text);
-  for (const auto &E : Map) {
-    StringRef Key = E.getKey();
-    FUZZ_CHECK(!Key.empty());
-    FUZZ_CHECK(Key.find_first_of(StringRef("=\n\0", 3)) == StringRef::npos);
-    FUZZ_CHECK(StringRef(E.getValue()).find_first_of(StringRef("\n\0", 2)) ==
-               StringRef::npos);
-    FUZZ_CHECK(Text.contains((Key + "=" + E.getValue()).str()));
+static void checkVmcoreInfo(StringRef Text, bool LittleEndian) {
+  VmcoreInfo Info = VmcoreInfo::fromText(Text, LittleEndian);
+  FUZZ_CHECK(Info.text() == Text);
+  // Its note decodes to the same text.
+  Expected<VmcoreInfo> Again = VmcoreInfo::fromNote(Info.note(), LittleEndian);
+  FUZZ_CHECK(Again && Again->text() == Text);
+  // Every KEY=VALUE line (up to a NUL) is found by its key, the last one of a
+  // key winning, its value trimmed.
+  std::vector<std::pair<StringRef, StringRef>> Lines;
+  for (StringRef Rest = Text; !Rest.empty();) {
+    auto [Line, Next] = Rest.split('\n');
+    Rest = Next;
+    Line = Line.take_until([](char C) { return C == '\0'; });
+    auto [Key, Value] = Line.split('=');
+    if (!Key.empty() && Key.size() != Line.size())
+      Lines.push_back({Key, Value});
   }
+  for (size_t I = 0; I < Lines.size(); ++I) {
+    bool Last = true;
+    for (size_t J = I + 1; J < Lines.size(); ++J)
+      Last &= Lines[J].first != Lines[I].first;
+    if (Last)
+      FUZZ_CHECK(Info.value(Lines[I].first) == Lines[I].second.trim());
+  }
+  (void)Info.pageSize();
+  (void)Info.decimal("NUMBER(phys_base)");
+  (void)Info.hex("SYMBOL(init_uts_ns)");
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
@@ -63,8 +81,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     FUZZ_CHECK(Seg.bytes().size() == Note->size());
     bool IsVmcoreInfo = (*One)[0].Name == "VMCOREINFO";
     FUZZ_CHECK(Seg.vmcoreInfoText().has_value() == IsVmcoreInfo);
-    if (IsVmcoreInfo)
-      FUZZ_CHECK(*Seg.vmcoreInfoText() == toStringRef((*One)[0].Desc));
+    FUZZ_CHECK((Seg.vmcoreInfo() != nullptr) == IsVmcoreInfo);
+    if (IsVmcoreInfo) {
+      FUZZ_CHECK(Seg.vmcoreInfo()->text() == toStringRef((*One)[0].Desc));
+      FUZZ_CHECK(toStringRef(Seg.bytes().slice(Seg.vmcoreInfoText()->Offset,
+                                               Seg.vmcoreInfoText()->Size)) ==
+                 toStringRef((*One)[0].Desc));
+    }
   } else {
     consumeError(Note.takeError());
   }
@@ -79,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
       FUZZ_CHECK(inside(Buf, N.Desc.data(), N.Desc.size()));
       FUZZ_CHECK(!N.Name.contains('\0'));
       if (N.Name == "VMCOREINFO")
-        checkVmcoreInfo(toStringRef(N.Desc));
+        checkVmcoreInfo(toStringRef(N.Desc), LittleEndian);
       appendNote(Encoded, LittleEndian, N.Name, N.Type, N.Desc);
     }
     // What appendNote encodes decodes to the same notes.
@@ -92,6 +115,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *Data, size_t Size) {
     }
   }
 
-  checkVmcoreInfo(toStringRef(Buf));
+  checkVmcoreInfo(toStringRef(Buf), LittleEndian);
   return 0;
 }
