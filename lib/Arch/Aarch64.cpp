@@ -156,13 +156,9 @@ CpuNotes aarch64CpuNotes(ArrayRef<Aarch64CpuState> Cpus, endianness Order) {
   return N;
 }
 
-ArchChoice inferArmArch(StringRef Target, std::optional<bool> HasAarch64,
-                        std::optional<bool> BigEndian, StringRef Why) {
-  // As QEMU's dump: ELF32 for a CPU without AArch64.
-  if (HasAarch64 && !*HasAarch64)
-    return ArchChoice{&ArmArch,
-                      "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)"};
-  // Else the endianness of EL1, from vCPU 0's SCTLR_EL1.EE.
+ArchChoice inferAarch64Arch(StringRef Target, std::optional<bool> BigEndian,
+                            StringRef Why) {
+  // The endianness of EL1, from vCPU 0's SCTLR_EL1.EE.
   if (Target == "aarch64" && BigEndian)
     return *BigEndian ? ArchChoice{&Aarch64BeArch,
                                    "inferred: vCPU 0's SCTLR_EL1.EE is set"}

@@ -1,13 +1,8 @@
 //===- Arm.cpp - 32-bit ARM guests: ARCH arm ------------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-//
-// The arm row of the arch table: the ELF32 vmcore QEMU writes for an ARM vCPU
-// without AArch64 (qemu-system-arm, or a 32-bit CPU model of
-// qemu-system-aarch64). qemudump writes no vCPU notes for it yet, and does
-// not translate its kernel addresses.
-//
-//===----------------------------------------------------------------------===//
+
+#include "qemudump/Arch/Arm.h"
 
 #include "ArchRows.h"
 
@@ -33,5 +28,9 @@ const Arch ArmArch{"arm",
                    PhysBaseSource::PhysBaseNumber,
                    /*Elf64AboveFourGiB=*/false,
                    /*KernelPhysical=*/nullptr};
+
+Expected<ArchChoice> inferArm32Arch(std::optional<bool>) {
+  return ArchChoice{&ArmArch, "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)"};
+}
 
 } // namespace qemudump

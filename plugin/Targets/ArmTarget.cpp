@@ -8,6 +8,7 @@
 #include "Qemu/QemuLayout.h"
 
 #include "qemudump/Arch/Aarch64.h"
+#include "qemudump/Arch/Arm.h"
 
 #include "llvm/BinaryFormat/ELF.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -56,8 +57,11 @@ public:
 
   void read(const QemuSession &S);
 
+  /// As QEMU's dump: ELF32 for a vCPU 0 without AArch64, else ELF64.
   Expected<ArchChoice> inferArch() const override {
-    return inferArmArch(Name, HasAarch64, BigEndian, ReadError);
+    if (HasAarch64 && !*HasAarch64)
+      return inferArm32Arch(BigEndian);
+    return inferAarch64Arch(Name, BigEndian, ReadError);
   }
 
 private:

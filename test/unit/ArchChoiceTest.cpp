@@ -5,6 +5,7 @@
 #include "qemudump/Arch/ArchChoice.h"
 
 #include "qemudump/Arch/Aarch64.h"
+#include "qemudump/Arch/Arm.h"
 #include "qemudump/Arch/Ppc64.h"
 #include "qemudump/Arch/Riscv.h"
 #include "qemudump/Arch/X86.h"
@@ -59,15 +60,15 @@ TEST(ArchChoiceTest, AGivenArchMustFitTheTarget) {
 }
 
 TEST(ArchChoiceTest, Aarch64EndiannessFromSctlrEl1) {
-  ArchChoice C = inferArmArch("aarch64", true, true, "");
+  ArchChoice C = inferAarch64Arch("aarch64", true, "");
   EXPECT_EQ(C.Guest->Name, "aarch64-be");
   EXPECT_EQ(C.Origin, "inferred: vCPU 0's SCTLR_EL1.EE is set");
-  C = inferArmArch("aarch64", true, false, "");
+  C = inferAarch64Arch("aarch64", false, "");
   EXPECT_EQ(C.Guest->Name, "aarch64-le");
   EXPECT_EQ(C.Origin, "inferred: vCPU 0's SCTLR_EL1.EE is clear");
   // Unreadable: little-endian by the binary's name, saying why.
-  C = inferArmArch("aarch64", std::nullopt, std::nullopt,
-                   "cannot read vCPU 0's env.cp15.sctlr_el[1]");
+  C = inferAarch64Arch("aarch64", std::nullopt,
+                       "cannot read vCPU 0's env.cp15.sctlr_el[1]");
   EXPECT_EQ(C.Guest->Name, "aarch64-le");
   EXPECT_EQ(C.Origin, "inferred from qemu-system-aarch64; little-endian "
                       "assumed, give ARCH otherwise (cannot read vCPU 0's "
@@ -77,15 +78,14 @@ TEST(ArchChoiceTest, Aarch64EndiannessFromSctlrEl1) {
 TEST(ArchChoiceTest, ArmWithoutAarch64IsElf32AsQemuDecides) {
   // qemu-system-aarch64 runs 32-bit CPU models too: QEMU's dump is then
   // EM_ARM ELF32, whatever the binary's name.
-  for (const char *Target : {"aarch64", "arm"}) {
-    ArchChoice C = inferArmArch(Target, false, false, "");
-    EXPECT_EQ(C.Guest->Name, "arm");
-    EXPECT_EQ(C.Origin, "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)");
-  }
-  EXPECT_EQ(inferArmArch("aarch64", true, false, "").Guest->Name,
-            "aarch64-le");
+  Expected<ArchChoice> C = inferArm32Arch(false);
+  ASSERT_TRUE(succeeded(C));
+  EXPECT_EQ(C->Guest->Name, "arm");
+  EXPECT_EQ(C->Origin, "inferred: vCPU 0 has no AArch64 (a 32-bit CPU)");
+  // qemu-system-arm's vCPUs unread: arm by the binary's name.
+  EXPECT_EQ(inferAarch64Arch("arm", std::nullopt, "").Guest->Name, "arm");
   // And arm may be given for qemu-system-aarch64.
-  Expected<ArchChoice> C = checkRequestedArch(*named("arm"), "aarch64");
+  C = checkRequestedArch(*named("arm"), "aarch64");
   ASSERT_TRUE(succeeded(C));
   EXPECT_EQ(C->Guest->Name, "arm");
   EXPECT_EQ(errorOf(checkRequestedArch(*named("aarch64-le"), "arm")),

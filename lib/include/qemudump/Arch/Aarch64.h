@@ -70,14 +70,15 @@ uint32_t aarch64FpsrRead(const Aarch64FpsrParts &P);
 CpuNotes aarch64CpuNotes(llvm::ArrayRef<Aarch64CpuState> Cpus,
                          llvm::endianness Order);
 
-/// What QEMU's dump decides by an ARM vCPU 0 (cpu_get_dump_info): ELF32
-/// ("arm") for a CPU without AArch64 (\p HasAarch64 false), else the
-/// endianness of EL1 (\p BigEndian: SCTLR_EL1.EE). What vCPU 0 does not
-/// tell is taken from QEMU target \p Target's name (qemu-system-aarch64:
-/// aarch64-le assumed), \p Why saying why.
-ArchChoice inferArmArch(llvm::StringRef Target,
-                        std::optional<bool> HasAarch64,
-                        std::optional<bool> BigEndian, llvm::StringRef Why);
+/// What QEMU's dump decides by an ARM vCPU 0 with AArch64
+/// (cpu_get_dump_info): ELF64, in the endianness of EL1 (\p BigEndian:
+/// SCTLR_EL1.EE). What vCPU 0 does not tell is taken from QEMU target
+/// \p Target's name (qemu-system-aarch64: aarch64-le assumed, \p Why
+/// saying why it was not told; qemu-system-arm: arm). A vCPU without
+/// AArch64 is Arm.h's.
+ArchChoice inferAarch64Arch(llvm::StringRef Target,
+                            std::optional<bool> BigEndian,
+                            llvm::StringRef Why);
 
 } // namespace qemudump
 
