@@ -10,7 +10,9 @@ import lit.formats
 config.name = "qemudump"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
-config.excludes = ["Inputs"]
+# real-qemu/versions is the matrix of QEMU versions: a suite per version
+# (real-qemu/versions/lit.version.cfg.py), not part of this one.
+config.excludes = ["Inputs", "versions"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qemudump_obj_root, "test")
 
@@ -90,29 +92,18 @@ if "sanitized" in config.available_features:
     versions = ["7.2", "10.0"]
 
 
-def real_core(cores, scenario):
-    """The QEMU binary of a complete core of SCENARIO in CORES, or None."""
-    d = os.path.join(cores, scenario)
-    try:
-        with open(os.path.join(d, "scenario.json")) as f:
-            complete = '"complete": true' in f.read()
-        with open(os.path.join(d, "qemu")) as f:
-            qemu = f.read().strip()
-    except OSError:
-        return None
-    if complete and os.path.exists(os.path.join(d, "core")) and os.access(qemu, os.X_OK):
-        return qemu
-    return None
-
-
+import sys
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(config.test_source_root, "real-qemu"))
+from real_cores import real_core, X86_SCENARIOS
+# The matrix suites (real-qemu/versions/lit.version.cfg.py) find the cores
+# here too.
+config.real_qemu_cache = cache
 for version in versions:
     cores = os.path.join(cache, "cores", version)
     config.substitutions.append((f"%cores-{version}", cores))
     qemu = ""
-    for scenario in ["blobs", "highmem", "linux", "linux-nodevice", "nodump",
-                     "nodump-backend", "virtio-mem", "linux-virtio-mem",
-                     "shared-file", "shared-file-kept", "shared-hugetlb",
-                     "shared-hugetlb-kept"]:
+    for scenario in X86_SCENARIOS:
         made = real_core(cores, scenario)
         qemu = made or qemu
         if made:
