@@ -111,7 +111,8 @@ for version in versions:
     config.substitutions.append((f"%qemu-{version}", qemu or "qemu-not-built"))
     # The other guest arches (utils/build-qemu --other-arches, 10.0 only):
     # a scenario per target, e.g. qemu-10.0-aarch64 and %qemu-aarch64-10.0.
-    for scenario in ["aarch64", "linux-aarch64", "linux-aarch64-nodevice",
+    for scenario in ["aarch64", "aarch64-arm32", "linux-aarch64",
+                     "linux-aarch64-nodevice",
                      "riscv64", "s390x", "linux-s390x-nodevice", "ppc64",
                      "ppc64-le", "linux-ppc64-le-nodevice"]:
         other = real_core(cores, scenario)

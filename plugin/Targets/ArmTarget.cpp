@@ -26,29 +26,85 @@ namespace {
 const char *const FpstNames[] = {"FPST_A32",     "FPST_A64", "FPST_A32_F16",
                                  "FPST_A64_F16", "FPST_STD", "FPST_STD_F16"};
 
-/// ARMCPU's members the AArch64 notes need, resolved once.
-struct Aarch64Fields {
-  Aarch64Fields(const TypeLayout &L, ArrayRef<uint64_t> Fpst)
-      : Aarch64(L, "env.aarch64"), Pc(L, "env.pc"), NF(L, "env.NF"),
-        ZF(L, "env.ZF"), CF(L, "env.CF"), VF(L, "env.VF"),
-        Pstate(L, "env.pstate"), Daif(L, "env.daif"), Btype(L, "env.btype"),
-        Fpsr(L, "env.vfp.fpsr"), Fpcr(L, "env.vfp.fpcr"),
+/// ARMCPU's floating-point status, resolved once: FPSR and FPCR as QEMU
+/// 10.x's vfp_get_fpsr and vfp_get_fpcr compute them, for either state.
+struct FpStatusFields {
+  FpStatusFields(const TypeLayout &L, ArrayRef<uint64_t> Fpst)
+      : Fpsr(L, "env.vfp.fpsr"), Fpcr(L, "env.vfp.fpcr"),
         VecLen(L, "env.vfp.vec_len"), VecStride(L, "env.vfp.vec_stride"),
         LtpSize(L, "env.v7m.ltpsize") {
-    for (unsigned I = 0; I < 32; ++I)
-      X.emplace_back(L, formatv("env.xregs[{0}]", I));
-    for (unsigned I = 0; I < 32; ++I)
-      for (unsigned H = 0; H < 2; ++H)
-        V.emplace_back(L, formatv("env.vfp.zregs[{0}].d[{1}]", I, H));
     for (unsigned I = 0; I < 4; ++I)
       Qc.emplace_back(L, formatv("env.vfp.qc[{0}]", I));
     for (uint64_t F : Fpst)
       FpFlags.emplace_back(
           L, formatv("env.vfp.fp_status[{0}].float_exception_flags", F));
   }
-  Field Aarch64, Pc, NF, ZF, CF, VF, Pstate, Daif, Btype, Fpsr, Fpcr, VecLen,
-      VecStride, LtpSize;
-  std::vector<Field> X, V, Qc, FpFlags;
+  uint32_t fpsr(FieldReader &R) const;
+  uint32_t fpcr(FieldReader &R) const;
+
+  Field Fpsr, Fpcr, VecLen, VecStride, LtpSize;
+  std::vector<Field> Qc, FpFlags;
+};
+
+uint32_t FpStatusFields::fpsr(FieldReader &R) const {
+  Aarch64FpsrParts P;
+  P.Fpsr = R.u64(Fpsr);
+  P.Fpcr = R.u64(Fpcr);
+  for (unsigned I = 0; I < 4; ++I)
+    P.Qc[I] = R.u64(Qc[I]);
+  uint16_t Flags[6];
+  for (unsigned I = 0; I < 6; ++I)
+    Flags[I] = uint16_t(R.u64(FpFlags[I]));
+  P.A32 = Flags[0];
+  P.A64 = Flags[1];
+  P.A32F16 = Flags[2];
+  P.A64F16 = Flags[3];
+  P.Std = Flags[4];
+  P.StdF16 = Flags[5];
+  return aarch64FpsrRead(P);
+}
+
+uint32_t FpStatusFields::fpcr(FieldReader &R) const {
+  uint32_t LtpSize = this->LtpSize.present() ? R.u64(this->LtpSize) : 0;
+  return uint32_t(R.u64(Fpcr) | (R.u64(VecLen) << 16) |
+                  (R.u64(VecStride) << 20) | (LtpSize << 16));
+}
+
+/// ARMCPU's members the AArch64 notes need, resolved once.
+struct Aarch64Fields {
+  Aarch64Fields(const TypeLayout &L, ArrayRef<uint64_t> Fpst)
+      : Aarch64(L, "env.aarch64"), Pc(L, "env.pc"), NF(L, "env.NF"),
+        ZF(L, "env.ZF"), CF(L, "env.CF"), VF(L, "env.VF"),
+        Pstate(L, "env.pstate"), Daif(L, "env.daif"), Btype(L, "env.btype"),
+        Fp(L, Fpst) {
+    for (unsigned I = 0; I < 32; ++I)
+      X.emplace_back(L, formatv("env.xregs[{0}]", I));
+    for (unsigned I = 0; I < 32; ++I)
+      for (unsigned H = 0; H < 2; ++H)
+        V.emplace_back(L, formatv("env.vfp.zregs[{0}].d[{1}]", I, H));
+  }
+  Field Aarch64, Pc, NF, ZF, CF, VF, Pstate, Daif, Btype;
+  FpStatusFields Fp;
+  std::vector<Field> X, V;
+};
+
+/// ARMCPU's members the AArch32 notes need, resolved once.
+struct Aarch32Fields {
+  Aarch32Fields(const TypeLayout &L, ArrayRef<uint64_t> Fpst)
+      : Uncached(L, "env.uncached_cpsr"), NF(L, "env.NF"), ZF(L, "env.ZF"),
+        CF(L, "env.CF"), VF(L, "env.VF"), QF(L, "env.QF"),
+        Thumb(L, "env.thumb"), CondexecBits(L, "env.condexec_bits"),
+        GE(L, "env.GE"), Daif(L, "env.daif"), Mvfr0(L, "isar.mvfr0"),
+        Fp(L, Fpst) {
+    for (unsigned I = 0; I < 16; ++I)
+      Regs.emplace_back(L, formatv("env.regs[{0}]", I));
+    // d<N> is zregs[N / 2].d[N % 2] (aa32_vfp_dreg).
+    for (unsigned I = 0; I < 32; ++I)
+      D.emplace_back(L, formatv("env.vfp.zregs[{0}].d[{1}]", I / 2, I % 2));
+  }
+  Field Uncached, NF, ZF, CF, VF, QF, Thumb, CondexecBits, GE, Daif, Mvfr0;
+  FpStatusFields Fp;
+  std::vector<Field> Regs, D;
 };
 
 class ArmTarget final : public QemuTarget {
@@ -69,17 +125,20 @@ private:
   Error vcpu0Facts(const QemuSession &S, const TypeLayout &L, uint64_t First);
   std::string fpStatusScheme(const QemuSession &S, const TypeLayout &L);
   void readAarch64(const QemuSession &S, const TypeLayout &L, uint64_t First);
+  void readAarch32(const QemuSession &S, const TypeLayout &L, uint64_t First);
   Aarch64CpuState registers(FieldReader &R, const Aarch64Fields &F) const;
-  void fpStatus(FieldReader &R, const Aarch64Fields &F,
-                Aarch64CpuState &St) const;
+  ArmCpuState registers(FieldReader &R, const Aarch32Fields &F) const;
 
   /// vCPU 0 has ARM_FEATURE_AARCH64 (an ELF64 dump); its SCTLR_EL1.EE.
   std::optional<bool> HasAarch64, BigEndian;
   /// fp_status[] indexes of FPST_A32, A64, A32_F16, A64_F16, STD, STD_F16.
   uint64_t Fpst[6] = {};
+  /// The vCPUs' registers in the state of vCPU 0's CPU: AArch64, or AArch32
+  /// (a 32-bit CPU).
   std::vector<Aarch64CpuState> Cpus;
-  /// Why the vCPUs' AArch64 registers were not read as QEMU's dump would.
-  std::string NoAarch64Notes;
+  std::vector<ArmCpuState> Cpus32;
+  /// Why they were not read as QEMU's dump would.
+  std::string NoNotes;
 };
 
 /// QEMU 10.x's FP status: env.vfp.fpsr and .fpcr, and fp_status[] indexed
@@ -157,30 +216,34 @@ Aarch64CpuState ArmTarget::registers(FieldReader &R,
   return St;
 }
 
-/// FPSR and FPCR as vfp_get_fpsr and vfp_get_fpcr compute them (10.x).
-void ArmTarget::fpStatus(FieldReader &R, const Aarch64Fields &F,
-                         Aarch64CpuState &St) const {
-  Aarch64FpsrParts P;
-  P.Fpsr = R.u64(F.Fpsr);
-  P.Fpcr = R.u64(F.Fpcr);
-  for (unsigned I = 0; I < 4; ++I)
-    P.Qc[I] = R.u64(F.Qc[I]);
-  uint16_t Flags[6];
-  for (unsigned I = 0; I < 6; ++I)
-    Flags[I] = uint16_t(R.u64(F.FpFlags[I]));
-  P.A32 = Flags[0];
-  P.A64 = Flags[1];
-  P.A32F16 = Flags[2];
-  P.A64F16 = Flags[3];
-  P.Std = Flags[4];
-  P.StdF16 = Flags[5];
-  St.Fpsr = aarch64FpsrRead(P);
-  uint32_t LtpSize = F.LtpSize.present() ? R.u64(F.LtpSize) : 0;
-  St.Fpcr = uint32_t(P.Fpcr | (R.u64(F.VecLen) << 16) |
-                     (R.u64(F.VecStride) << 20) | (LtpSize << 16));
+/// A vCPU of a 32-bit CPU: r0..r15, CPSR as cpsr_read computes it, d0..d31
+/// and FPSCR as vfp_get_fpscr does (10.x), and whether it has VFP.
+ArmCpuState ArmTarget::registers(FieldReader &R,
+                                 const Aarch32Fields &F) const {
+  ArmCpuState St;
+  for (unsigned I = 0; I < 16; ++I)
+    St.Regs[I] = R.u64(F.Regs[I]);
+  ArmCpsrParts P;
+  P.Uncached = R.u64(F.Uncached);
+  P.NF = R.u64(F.NF);
+  P.ZF = R.u64(F.ZF);
+  P.CF = R.u64(F.CF);
+  P.VF = R.u64(F.VF);
+  P.QF = R.u64(F.QF);
+  P.Thumb = R.u64(F.Thumb);
+  P.CondexecBits = R.u64(F.CondexecBits);
+  P.GE = R.u64(F.GE);
+  P.Daif = R.u64(F.Daif);
+  St.Cpsr = armCpsrRead(P);
+  // cpu_isar_feature(aa32_vfp_simd): MVFR0.SIMDReg, bits [3:0], not 0.
+  St.HasVfp = (R.u64(F.Mvfr0) & 0xf) != 0;
+  for (unsigned I = 0; I < 32; ++I)
+    St.D[I] = R.u64(F.D[I]);
+  St.Fpscr = armFpscr(F.Fp.fpsr(R), F.Fp.fpcr(R));
+  return St;
 }
 
-/// Every vCPU's AArch64 registers, or (NoAarch64Notes) why not.
+/// Every vCPU's AArch64 registers, or (NoNotes) why not.
 void ArmTarget::readAarch64(const QemuSession &S, const TypeLayout &L,
                             uint64_t First) {
   std::string Missing = fpStatusScheme(S, L);
@@ -192,28 +255,57 @@ void ArmTarget::readAarch64(const QemuSession &S, const TypeLayout &L,
       InAarch32 = Index;
     Aarch64CpuState St = registers(R, F);
     St.CpuIndex = Index;
-    if (Missing.empty())
-      fpStatus(R, F, St);
+    if (Missing.empty()) {
+      St.Fpsr = F.Fp.fpsr(R);
+      St.Fpcr = F.Fp.fpcr(R);
+    }
     Read.push_back(St);
     return Error::success();
   };
   if (Error E = walkCpus(S, L, "ARMCPU", First, Visit, Problems))
     // vCPU 0's facts were read: they still tell ARCH.
-    NoAarch64Notes = formatv("cannot read the vCPUs' registers ({0})",
+    NoNotes = formatv("cannot read the vCPUs' registers ({0})",
                              toString(std::move(E)));
   else if (InAarch32)
-    NoAarch64Notes =
+    NoNotes =
         formatv("the vCPU with cpu_index {0} is in AArch32 state, whose "
                 "registers QEMU's dump converts (aarch64_sync_32_to_64) and "
                 "qemudump does not",
                 *InAarch32);
   else if (!Missing.empty())
-    NoAarch64Notes = formatv("this QEMU keeps the floating-point status "
+    NoNotes = formatv("this QEMU keeps the floating-point status "
                              "(FPSR) in a way qemudump does not know: {0}",
                              Missing);
   else
     Cpus = std::move(Read);
   Count = Cpus.size();
+}
+
+/// Every vCPU's AArch32 registers (a 32-bit CPU), or (NoNotes) why not.
+void ArmTarget::readAarch32(const QemuSession &S, const TypeLayout &L,
+                            uint64_t First) {
+  std::string Missing = fpStatusScheme(S, L);
+  if (Missing.empty() && !L.has("isar.mvfr0"))
+    Missing = "no member ARMCPU.isar.mvfr0 (whether a vCPU has VFP)";
+  const Aarch32Fields F(L, Fpst);
+  std::vector<ArmCpuState> Read;
+  auto Visit = [&](FieldReader &R, uint32_t Index) -> Error {
+    if (!Missing.empty())
+      return Error::success();
+    Read.push_back(registers(R, F));
+    Read.back().CpuIndex = Index;
+    return Error::success();
+  };
+  if (Error E = walkCpus(S, L, "ARMCPU", First, Visit, Problems))
+    NoNotes = formatv("cannot read the vCPUs' registers ({0})",
+                      toString(std::move(E)));
+  else if (!Missing.empty())
+    NoNotes = formatv("this QEMU keeps the floating-point status (FPSCR) in "
+                      "a way qemudump does not know: {0}",
+                      Missing);
+  else
+    Cpus32 = std::move(Read);
+  Count = Cpus32.size();
 }
 
 void ArmTarget::read(const QemuSession &S) {
@@ -230,19 +322,28 @@ void ArmTarget::read(const QemuSession &S) {
   }
   if (*HasAarch64)
     readAarch64(S, *First->Layout, First->Addr);
+  else
+    readAarch32(S, *First->Layout, First->Addr);
 }
 
 Expected<CpuNotes> ArmTarget::encodeNotes(const Arch &A, bool) const {
-  auto NoNotes = [](const Twine &Why) {
+  auto Fail = [](const Twine &Why) {
     return createStringError(inconvertibleErrorCode(), Why.str());
   };
-  if (!*HasAarch64 && (A.Machine == ELF::EM_AARCH64 || A.Machine == ELF::EM_ARM))
-    return NoNotes("vCPU 0 is a 32-bit CPU (no ARM_FEATURE_AARCH64), whose "
-                   "NT_PRSTATUS and NT_ARM_VFP notes qemudump does not write");
-  if (A.Machine != ELF::EM_AARCH64)
-    return QemuTarget::encodeNotes(A, false);
-  if (!NoAarch64Notes.empty())
-    return NoNotes(NoAarch64Notes);
+  // QEMU's dump of a 32-bit CPU is ELF32 EM_ARM, of an AArch64 one ELF64.
+  bool Elf32 = A.Machine == ELF::EM_ARM;
+  if (Elf32 == *HasAarch64)
+    return Fail(*HasAarch64
+                    ? "vCPU 0 has AArch64, whose registers QEMU's dump writes "
+                      "as aarch64's notes (ARCH aarch64-le or aarch64-be), "
+                      "not arm's"
+                    : "vCPU 0 is a 32-bit CPU (no ARM_FEATURE_AARCH64), whose "
+                      "registers QEMU's dump writes as arm's notes (ARCH "
+                      "arm), not aarch64's");
+  if (!NoNotes.empty())
+    return Fail(NoNotes);
+  if (Elf32)
+    return armCpuNotes(Cpus32, A.endianness());
   return aarch64CpuNotes(Cpus, A.endianness());
 }
 
