@@ -23,15 +23,14 @@ constexpr uint32_t NtArmVfp = 0x400;
 // target/arm/cpu.h: the CPSR's A, I and F bits (daif keeps them where
 // PSTATE has them, the same bits), the FPCR and FPSR bits of FPSCR.
 constexpr uint32_t CpsrAIF = 0x1c0;
-constexpr uint32_t FpscrFpcrMask =
-    0x9f00      // IOE, DZE, OFE, UFE, IXE, IDE
-    | 0x70000   // LEN
-    | 0x80000   // FZ16
-    | 0x300000  // STRIDE
-    | 0xc00000  // RMODE
-    | 0x7000000; // FZ, DN, AHP
-constexpr uint32_t FpscrFpsrMask = 0xf8000000 // N, Z, C, V, QC
-                                   | 0x9f;    // IOC, DZC, OFC, UFC, IXC, IDC
+constexpr uint32_t FpscrFpcrMask = 0x9f00       // IOE, DZE, OFE, UFE, IXE, IDE
+                                   | 0x70000    // LEN
+                                   | 0x80000    // FZ16
+                                   | 0x300000   // STRIDE
+                                   | 0xc00000   // RMODE
+                                   | 0x7000000; // FZ, DN, AHP
+constexpr uint32_t FpscrFpsrMask = 0xf8000000   // N, Z, C, V, QC
+                                   | 0x9f;      // IOC, DZC, OFC, UFC, IXC, IDC
 
 /// pt_regs: r0..r15, cpsr (and ARM_ORIG_r0, left 0).
 void ptRegs(DescWriter &D, const ArmCpuState &C) {
@@ -76,13 +75,11 @@ uint32_t armFpscr(uint32_t Fpsr, uint32_t Fpcr) {
 }
 
 CpuNotes armCpuNotes(ArrayRef<ArmCpuState> Cpus, endianness Order) {
-  bool AllVfp = llvm::all_of(Cpus, [](const ArmCpuState &C) {
-    return C.HasVfp;
-  });
-  bool AnyVfp = llvm::any_of(Cpus, [](const ArmCpuState &C) {
-    return C.HasVfp;
-  });
-  CpuNotes N(Order, AllVfp  ? "PRSTATUS, VFP"
+  bool AllVfp =
+      llvm::all_of(Cpus, [](const ArmCpuState &C) { return C.HasVfp; });
+  bool AnyVfp =
+      llvm::any_of(Cpus, [](const ArmCpuState &C) { return C.HasVfp; });
+  CpuNotes N(Order, AllVfp   ? "PRSTATUS, VFP"
                     : AnyVfp ? "PRSTATUS, VFP on some"
                              : "PRSTATUS");
   for (const ArmCpuState &C : Cpus) {

@@ -1,4 +1,4 @@
-//===- Loongarch64.cpp - loongarch64 guests --------------------------------===//
+//===- Loongarch64.cpp - loongarch64 guests -------------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //

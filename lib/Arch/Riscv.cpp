@@ -58,8 +58,8 @@ CpuNotes riscvCpuNotes(ArrayRef<RiscvCpuState> Cpus, bool Is64Bit,
   CpuNotes N(Order, "PRSTATUS");
   for (const RiscvCpuState &C : Cpus)
     N.add("CORE", ELF::NT_PRSTATUS,
-          encodePrstatus(Order, Is64Bit, C.CpuIndex + 1,
-                         32 * (Is64Bit ? 8 : 4), /*FpValid=*/0,
+          encodePrstatus(Order, Is64Bit, C.CpuIndex + 1, 32 * (Is64Bit ? 8 : 4),
+                         /*FpValid=*/0,
                          [&](DescWriter &D) { userRegs(D, C, Is64Bit); }));
   N.Cpus = Cpus.size();
   return N;

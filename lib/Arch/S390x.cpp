@@ -76,8 +76,8 @@ CpuNotes s390xCpuNotes(ArrayRef<S390xCpuState> Cpus) {
   CpuNotes N(endianness::big, "PRSTATUS, FPREGSET and 8 s390 notes");
   for (const S390xCpuState &C : Cpus) {
     N.add("CORE", ELF::NT_PRSTATUS,
-          encodePrstatus(endianness::big, /*Is64Bit=*/true, C.CpuIndex + 1,
-                         216, /*FpValid=*/0,
+          encodePrstatus(endianness::big, /*Is64Bit=*/true, C.CpuIndex + 1, 216,
+                         /*FpValid=*/0,
                          [&](DescWriter &D) { s390Regs(D, C); }));
     N.add("CORE", ELF::NT_FPREGSET, fpregset(C));
     N.add("LINUX", ELF::NT_S390_PREFIX, word32(C.Prefix));

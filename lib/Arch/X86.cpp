@@ -34,14 +34,29 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS };
 
 /// x86_64's user_regs_struct: 27 words.
 void userRegs64(DescWriter &D, const X86CpuState &C) {
-  for (uint64_t R : {C.Regs[15], C.Regs[14], C.Regs[13], C.Regs[12],
-                     C.Regs[R_EBP], C.Regs[R_EBX], C.Regs[11], C.Regs[10],
-                     C.Regs[9], C.Regs[8], C.Regs[R_EAX], C.Regs[R_ECX],
-                     C.Regs[R_EDX], C.Regs[R_ESI], C.Regs[R_EDI],
-                     /*orig_rax=*/uint64_t(0), C.Rip,
-                     uint64_t(C.Segs[R_CS].Selector), C.Rflags,
-                     C.Regs[R_ESP], uint64_t(C.Segs[R_SS].Selector),
-                     C.Segs[R_FS].Base, C.Segs[R_GS].Base,
+  for (uint64_t R : {C.Regs[15],
+                     C.Regs[14],
+                     C.Regs[13],
+                     C.Regs[12],
+                     C.Regs[R_EBP],
+                     C.Regs[R_EBX],
+                     C.Regs[11],
+                     C.Regs[10],
+                     C.Regs[9],
+                     C.Regs[8],
+                     C.Regs[R_EAX],
+                     C.Regs[R_ECX],
+                     C.Regs[R_EDX],
+                     C.Regs[R_ESI],
+                     C.Regs[R_EDI],
+                     /*orig_rax=*/uint64_t(0),
+                     C.Rip,
+                     uint64_t(C.Segs[R_CS].Selector),
+                     C.Rflags,
+                     C.Regs[R_ESP],
+                     uint64_t(C.Segs[R_SS].Selector),
+                     C.Segs[R_FS].Base,
+                     C.Segs[R_GS].Base,
                      uint64_t(C.Segs[R_DS].Selector),
                      uint64_t(C.Segs[R_ES].Selector),
                      uint64_t(C.Segs[R_FS].Selector),
@@ -51,9 +66,8 @@ void userRegs64(DescWriter &D, const X86CpuState &C) {
 
 /// i386's user_regs_struct: 17 words, the selectors in 16 of their 32 bits.
 void userRegs32(DescWriter &D, const X86CpuState &C) {
-  for (uint64_t R : {C.Regs[R_EBX], C.Regs[R_ECX], C.Regs[R_EDX],
-                     C.Regs[R_ESI], C.Regs[R_EDI], C.Regs[R_EBP],
-                     C.Regs[R_EAX]})
+  for (uint64_t R : {C.Regs[R_EBX], C.Regs[R_ECX], C.Regs[R_EDX], C.Regs[R_ESI],
+                     C.Regs[R_EDI], C.Regs[R_EBP], C.Regs[R_EAX]})
     D.u32(uint32_t(R));
   for (int S : {R_DS, R_ES, R_FS, R_GS})
     D.u16(C.Segs[S].Selector).u16(0);
@@ -117,20 +131,19 @@ CpuNotes x86CpuNotes(ArrayRef<X86CpuState> Cpus, bool LongLayout) {
   CpuNotes N(endianness::little, "CORE, QEMU");
   for (const X86CpuState &C : Cpus)
     N.add("CORE", ELF::NT_PRSTATUS,
-          LongLayout ? encodePrstatus(endianness::little, true, C.CpuIndex + 1,
-                                      27 * 8, 0,
-                                      [&](DescWriter &D) { userRegs64(D, C); })
-                     : encodePrstatus(endianness::little, false,
-                                      C.CpuIndex + 1, 17 * 4, 0,
-                                      [&](DescWriter &D) { userRegs32(D, C); }));
+          LongLayout
+              ? encodePrstatus(endianness::little, true, C.CpuIndex + 1, 27 * 8,
+                               0, [&](DescWriter &D) { userRegs64(D, C); })
+              : encodePrstatus(endianness::little, false, C.CpuIndex + 1,
+                               17 * 4, 0,
+                               [&](DescWriter &D) { userRegs32(D, C); }));
   for (const X86CpuState &C : Cpus)
     N.add("QEMU", 0, qemuCpuState(C));
   N.Cpus = Cpus.size();
   return N;
 }
 
-Expected<ArchChoice> inferX86Arch(std::optional<bool> LongMode,
-                                  StringRef Why) {
+Expected<ArchChoice> inferX86Arch(std::optional<bool> LongMode, StringRef Why) {
   if (!LongMode)
     return cannotInferArch("x86", Why);
   if (*LongMode)

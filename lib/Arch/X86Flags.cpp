@@ -255,13 +255,12 @@ X86CcOps::X86CcOps(X86CcOps &&) = default;
 X86CcOps &X86CcOps::operator=(X86CcOps &&) = default;
 
 Expected<uint64_t> X86CcOps::ccFlags(const X86CcState &S) const {
-  auto It = llvm::partition_point(
-      Ops, [&](const Op &O) { return O.Value < S.CcOp; });
+  auto It =
+      llvm::partition_point(Ops, [&](const Op &O) { return O.Value < S.CcOp; });
   if (It == Ops.end() || It->Value != S.CcOp)
     return createStringError(
         inconvertibleErrorCode(),
-        formatv("cc_op {0} is not a value of this QEMU's CCOp", S.CcOp)
-            .str());
+        formatv("cc_op {0} is not a value of this QEMU's CCOp", S.CcOp).str());
   if (!It->Meaning)
     return createStringError(
         inconvertibleErrorCode(),
@@ -285,7 +284,7 @@ Expected<uint64_t> X86CcOps::ccFlags(const X86CcState &S) const {
     return X86_CC_Z | X86_CC_P;
   case Family::Popcnt:
     return (Scheme == X86FlagsScheme::Qemu10_0 ? S.CcDst : S.CcSrc) ? 0
-                                                                   : X86_CC_Z;
+                                                                    : X86_CC_Z;
   case Family::Zero:
     return 0;
   default:

@@ -4,7 +4,6 @@
 
 #include "qemudump/Guest/GuestKernelInfo.h"
 
-
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/FormatVariadic.h"

@@ -4,7 +4,6 @@
 
 #include "qemudump/Guest/VmcoreInfo.h"
 
-
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -46,8 +45,7 @@ Expected<VmcoreInfo> VmcoreInfo::fromNote(ArrayRef<uint8_t> Note,
         formatv("expected one note, found {0}", Parsed->size()));
   const NoteView &N = Parsed->front();
   if (N.Name != "VMCOREINFO")
-    return notVmcoreInfo(
-        formatv("a note named '{0}', not VMCOREINFO", N.Name));
+    return notVmcoreInfo(formatv("a note named '{0}', not VMCOREINFO", N.Name));
   return fromDecoded(Note, N);
 }
 
@@ -71,8 +69,8 @@ Expected<VmcoreInfo> VmcoreInfo::fromFile(StringRef Path, bool LittleEndian) {
     return createFileError(Path, File.getError());
   ArrayRef<uint8_t> Bytes = arrayRefFromStringRef((*File)->getBuffer());
   if (Bytes.size() > MaxGuestNoteSize)
-    return createFileError(
-        Path, notVmcoreInfo("larger than any VMCOREINFO (1 MiB)"));
+    return createFileError(Path,
+                           notVmcoreInfo("larger than any VMCOREINFO (1 MiB)"));
   // One note named VMCOREINFO, as the guest wrote it.
   if (Expected<std::vector<uint8_t>> Note =
           extractGuestNote(Bytes, LittleEndian)) {

@@ -4,8 +4,8 @@
 
 #include "qemudump/Guest/VmcoreInfoScanner.h"
 
-#include "qemudump/Guest/GuestKernelInfo.h"
 #include "Input/MappedFileRange.h"
+#include "qemudump/Guest/GuestKernelInfo.h"
 #include "qemudump/Notes/Notes.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -115,7 +115,8 @@ void VmcoreInfoScanner::scanAll(const GuestMemoryMap &Map) {
         continue;
       }
       N = std::min<uint64_t>(N, std::max<uint64_t>(X.Length, 1));
-      consumeError(read(B.HostAddr + Pos, MutableArrayRef<uint8_t>(Buf.data(), N)));
+      consumeError(
+          read(B.HostAddr + Pos, MutableArrayRef<uint8_t>(Buf.data(), N)));
       Pos += N;
     }
 }
@@ -151,8 +152,7 @@ Error VmcoreInfoScanner::prove(const Arch &A, const VmcoreInfo &Info,
   return Error::success();
 }
 
-Expected<VmcoreInfo> VmcoreInfoScanner::readNote(uint64_t Host,
-                                                 uint64_t Room) {
+Expected<VmcoreInfo> VmcoreInfoScanner::readNote(uint64_t Host, uint64_t Room) {
   // The header, then exactly the note it announces (no more: what follows
   // the note need not be readable).
   if (Room < HeaderSize)

@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_MAPPEDFILERANGE_H
-#define QEMUDUMP_MAPPEDFILERANGE_H
+#ifndef QEMUDUMP_INPUT_MAPPEDFILERANGE_H
+#define QEMUDUMP_INPUT_MAPPEDFILERANGE_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -39,4 +39,4 @@ bool lookAtMapped(int FD, uint64_t Offset, uint64_t Length,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_MAPPEDFILERANGE_H
+#endif // QEMUDUMP_INPUT_MAPPEDFILERANGE_H

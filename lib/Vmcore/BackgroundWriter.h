@@ -14,8 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_BACKGROUNDWRITER_H
-#define QEMUDUMP_BACKGROUNDWRITER_H
+#ifndef QEMUDUMP_VMCORE_BACKGROUNDWRITER_H
+#define QEMUDUMP_VMCORE_BACKGROUNDWRITER_H
 
 #include "qemudump/Vmcore/OutputFile.h"
 
@@ -81,4 +81,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_BACKGROUNDWRITER_H
+#endif // QEMUDUMP_VMCORE_BACKGROUNDWRITER_H

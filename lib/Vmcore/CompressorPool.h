@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_COMPRESSORPOOL_H
-#define QEMUDUMP_COMPRESSORPOOL_H
+#ifndef QEMUDUMP_VMCORE_COMPRESSORPOOL_H
+#define QEMUDUMP_VMCORE_COMPRESSORPOOL_H
 
 #include "qemudump/Vmcore/KdumpCompression.h"
 
@@ -76,4 +76,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_COMPRESSORPOOL_H
+#endif // QEMUDUMP_VMCORE_COMPRESSORPOOL_H

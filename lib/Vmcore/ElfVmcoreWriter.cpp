@@ -74,8 +74,7 @@ private:
   std::vector<uint8_t> headers(ArrayRef<uint8_t> NoteBytes) const;
   /// Appends the memory of \p B at \p Pos by sharing the source file's
   /// blocks where the output's file system can; how many bytes, 0 if none.
-  Expected<uint64_t> share(OutputFile &Out, const MemoryBlock &B,
-                           uint64_t Pos);
+  Expected<uint64_t> share(OutputFile &Out, const MemoryBlock &B, uint64_t Pos);
   Error copyBlock(OutputFile &Out, const MemoryBlock &B,
                   BackgroundWriter &Writer, ProgressFn Progress,
                   uint64_t &Done);

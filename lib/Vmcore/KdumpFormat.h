@@ -44,7 +44,6 @@ namespace kdump {
 constexpr uint32_t HeaderVersion = 6;
 constexpr uint32_t PageDescSize = 24;
 
-
 struct DiskDumpHeader {
   Utsname Uts;
   int64_t TimestampSec = 0;

@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_COMMANDREPLY_H
-#define QEMUDUMP_PLUGIN_COMMANDREPLY_H
+#ifndef QEMUDUMP_PLUGIN_COMMANDS_COMMANDREPLY_H
+#define QEMUDUMP_PLUGIN_COMMANDS_COMMANDREPLY_H
 
 #include "lldb/API/SBCommandReturnObject.h"
 
@@ -49,4 +49,4 @@ inline bool reply(lldb::SBCommandReturnObject &Result,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_COMMANDREPLY_H
+#endif // QEMUDUMP_PLUGIN_COMMANDS_COMMANDREPLY_H

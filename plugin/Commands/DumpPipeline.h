@@ -6,20 +6,22 @@
 //
 //   open QEMU      the session, QEMU's memory (the core file), the guest's
 //                  RAM from QEMU's memory map, dump-guest-core checked
-//   choose ARCH    facts from QEMU (vCPU 0) -> resolveArch; the ELF class
+//   choose ARCH    QEMU's target and its vCPUs (QemuTarget); ARCH given
+//                  and checked, or inferred from vCPU 0
 //   select         --begin/--length cut the map
 //   probe          every block's first and last byte readable
-//   notes          the vCPUs' notes, the guest's VMCOREINFO -> NoteSegment
-//   guest kernel   (kdump) utsname and phys_base
-//   write          one writer per format into an OutputFile, committed
+//   notes          the vCPUs' notes, the guest's VMCOREINFO -> VmcoreNotes
+//   lay out        the format's VmcoreWriter places everything
+//   write          ... into an OutputFile (guest memory, then notes and
+//                  headers), committed
 //
 // and one DumpSummary at the end. Nothing but the output file is written,
 // and only by the last step.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_DUMPPIPELINE_H
-#define QEMUDUMP_PLUGIN_DUMPPIPELINE_H
+#ifndef QEMUDUMP_PLUGIN_COMMANDS_DUMPPIPELINE_H
+#define QEMUDUMP_PLUGIN_COMMANDS_DUMPPIPELINE_H
 
 #include "qemudump/Command/DumpOptions.h"
 #include "qemudump/Command/DumpSummary.h"
@@ -43,4 +45,4 @@ llvm::Expected<DumpSummary> dumpGuestMemory(lldb::SBDebugger Debugger,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_DUMPPIPELINE_H
+#endif // QEMUDUMP_PLUGIN_COMMANDS_DUMPPIPELINE_H

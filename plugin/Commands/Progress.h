@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_PROGRESS_H
-#define QEMUDUMP_PLUGIN_PROGRESS_H
+#ifndef QEMUDUMP_PLUGIN_COMMANDS_PROGRESS_H
+#define QEMUDUMP_PLUGIN_COMMANDS_PROGRESS_H
 
 #include "Lldb/LldbCompat.h"
 
@@ -48,4 +48,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_PROGRESS_H
+#endif // QEMUDUMP_PLUGIN_COMMANDS_PROGRESS_H

@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#ifndef QEMUDUMP_PLUGIN_VERSIONCOMMAND_H
-#define QEMUDUMP_PLUGIN_VERSIONCOMMAND_H
+#ifndef QEMUDUMP_PLUGIN_COMMANDS_VERSIONCOMMAND_H
+#define QEMUDUMP_PLUGIN_COMMANDS_VERSIONCOMMAND_H
 
 #include "lldb/API/SBCommandInterpreter.h"
 #include "lldb/API/SBCommandReturnObject.h"
@@ -23,4 +23,4 @@ public:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_VERSIONCOMMAND_H
+#endif // QEMUDUMP_PLUGIN_COMMANDS_VERSIONCOMMAND_H

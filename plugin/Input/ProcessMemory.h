@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_PROCESSMEMORY_H
-#define QEMUDUMP_PLUGIN_PROCESSMEMORY_H
+#ifndef QEMUDUMP_PLUGIN_INPUT_PROCESSMEMORY_H
+#define QEMUDUMP_PLUGIN_INPUT_PROCESSMEMORY_H
 
 #include "qemudump/Input/CoreLayout.h"
 #include "qemudump/Input/MemorySource.h"
@@ -56,4 +56,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_PROCESSMEMORY_H
+#endif // QEMUDUMP_PLUGIN_INPUT_PROCESSMEMORY_H

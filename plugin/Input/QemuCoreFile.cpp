@@ -4,8 +4,8 @@
 
 #include "Input/QemuCoreFile.h"
 
-#include "Lldb/LldbCompat.h"
 #include "Input/ProcessMemory.h"
+#include "Lldb/LldbCompat.h"
 
 #include "qemudump/Input/BuildId.h"
 #include "qemudump/Input/CoreLayout.h"

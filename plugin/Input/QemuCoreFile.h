@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMUCOREFILE_H
-#define QEMUDUMP_PLUGIN_QEMUCOREFILE_H
+#ifndef QEMUDUMP_PLUGIN_INPUT_QEMUCOREFILE_H
+#define QEMUDUMP_PLUGIN_INPUT_QEMUCOREFILE_H
 
 #include "Qemu/QemuSession.h"
 
@@ -49,4 +49,4 @@ openQemuMemory(const QemuSession &S);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMUCOREFILE_H
+#endif // QEMUDUMP_PLUGIN_INPUT_QEMUCOREFILE_H

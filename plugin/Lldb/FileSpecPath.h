@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_FILESPECPATH_H
-#define QEMUDUMP_PLUGIN_FILESPECPATH_H
+#ifndef QEMUDUMP_PLUGIN_LLDB_FILESPECPATH_H
+#define QEMUDUMP_PLUGIN_LLDB_FILESPECPATH_H
 
 #include "lldb/API/SBFileSpec.h"
 
@@ -24,4 +24,4 @@ std::optional<std::string> fileSpecPath(const lldb::SBFileSpec &Spec);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_FILESPECPATH_H
+#endif // QEMUDUMP_PLUGIN_LLDB_FILESPECPATH_H

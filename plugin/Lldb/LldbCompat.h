@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_LLDBCOMPAT_H
-#define QEMUDUMP_PLUGIN_LLDBCOMPAT_H
+#ifndef QEMUDUMP_PLUGIN_LLDB_LLDBCOMPAT_H
+#define QEMUDUMP_PLUGIN_LLDB_LLDBCOMPAT_H
 
 #include "lldb/API/SBDebugger.h"
 #include "lldb/API/SBProcess.h"
@@ -40,4 +40,4 @@ void destroySBProgress(void *Storage);
 } // namespace lldbcompat
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_LLDBCOMPAT_H
+#endif // QEMUDUMP_PLUGIN_LLDB_LLDBCOMPAT_H

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMUCPULIST_H
-#define QEMUDUMP_PLUGIN_QEMUCPULIST_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMUCPULIST_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMUCPULIST_H
 
 #include "Qemu/QemuLayout.h"
 #include "Qemu/QemuSession.h"
@@ -64,4 +64,4 @@ std::optional<uint64_t> enumValue(lldb::SBTypeEnumMemberList Members,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMUCPULIST_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMUCPULIST_H

@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMULAYOUT_H
-#define QEMUDUMP_PLUGIN_QEMULAYOUT_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMULAYOUT_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMULAYOUT_H
 
 #include "Qemu/QemuSession.h"
 
@@ -91,4 +91,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMULAYOUT_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMULAYOUT_H

@@ -404,9 +404,8 @@ Error MemoryMapReader::addBlock(FlatRangeRow Row, StringRef Part) {
       Row.GuestStart, Row.GuestEnd - Row.GuestStart, Row.HostAddr);
   if (!Added)
     return corruptError(toString(Added.takeError()));
-  Row.Status = *Added == GuestMemoryMap::AddResult::Joined
-                   ? RangeStatus::Joined
-                   : RangeStatus::Added;
+  Row.Status = *Added == GuestMemoryMap::AddResult::Joined ? RangeStatus::Joined
+                                                           : RangeStatus::Added;
   SmallVector<StringRef, 2> What;
   if (!Part.empty())
     What.push_back(Part);

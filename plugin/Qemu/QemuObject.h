@@ -12,8 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMUOBJECT_H
-#define QEMUDUMP_PLUGIN_QEMUOBJECT_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMUOBJECT_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMUOBJECT_H
 
 #include "Qemu/QemuSession.h"
 
@@ -31,4 +31,4 @@ llvm::Expected<std::string> qomTypeName(const QemuSession &S, uint64_t Obj);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMUOBJECT_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMUOBJECT_H

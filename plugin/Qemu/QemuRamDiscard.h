@@ -17,8 +17,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMURAMDISCARD_H
-#define QEMUDUMP_PLUGIN_QEMURAMDISCARD_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMURAMDISCARD_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMURAMDISCARD_H
 
 #include "Qemu/QemuSession.h"
 
@@ -53,4 +53,4 @@ llvm::Expected<RamDiscard> readRamDiscard(const QemuSession &S, uint64_t Rdm,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMURAMDISCARD_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMURAMDISCARD_H

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMUSESSION_H
-#define QEMUDUMP_PLUGIN_QEMUSESSION_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMUSESSION_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMUSESSION_H
 
 #include "Qemu/ValueReader.h"
 
@@ -87,4 +87,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMUSESSION_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMUSESSION_H

@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_QEMUVMCOREINFO_H
-#define QEMUDUMP_PLUGIN_QEMUVMCOREINFO_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_QEMUVMCOREINFO_H
+#define QEMUDUMP_PLUGIN_QEMU_QEMUVMCOREINFO_H
 
 #include "Qemu/QemuSession.h"
 
@@ -50,4 +50,4 @@ readGuestNote(const QemuSession &S, const GuestMemoryMap &Map,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_QEMUVMCOREINFO_H
+#endif // QEMUDUMP_PLUGIN_QEMU_QEMUVMCOREINFO_H

@@ -14,8 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_PLUGIN_VALUEREADER_H
-#define QEMUDUMP_PLUGIN_VALUEREADER_H
+#ifndef QEMUDUMP_PLUGIN_QEMU_VALUEREADER_H
+#define QEMUDUMP_PLUGIN_QEMU_VALUEREADER_H
 
 #include "lldb/API/SBTarget.h"
 #include "lldb/API/SBType.h"
@@ -113,4 +113,4 @@ llvm::Error structuresError(const ValueReader::Failure &F);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_PLUGIN_VALUEREADER_H
+#endif // QEMUDUMP_PLUGIN_QEMU_VALUEREADER_H

@@ -218,8 +218,7 @@ Aarch64CpuState ArmTarget::registers(FieldReader &R,
 
 /// A vCPU of a 32-bit CPU: r0..r15, CPSR as cpsr_read computes it, d0..d31
 /// and FPSCR as vfp_get_fpscr does (10.x), and whether it has VFP.
-ArmCpuState ArmTarget::registers(FieldReader &R,
-                                 const Aarch32Fields &F) const {
+ArmCpuState ArmTarget::registers(FieldReader &R, const Aarch32Fields &F) const {
   ArmCpuState St;
   for (unsigned I = 0; I < 16; ++I)
     St.Regs[I] = R.u64(F.Regs[I]);
@@ -265,7 +264,7 @@ void ArmTarget::readAarch64(const QemuSession &S, const TypeLayout &L,
   if (Error E = walkCpus(S, L, "ARMCPU", First, Visit, Problems))
     // vCPU 0's facts were read: they still tell ARCH.
     NoNotes = formatv("cannot read the vCPUs' registers ({0})",
-                             toString(std::move(E)));
+                      toString(std::move(E)));
   else if (InAarch32)
     NoNotes =
         formatv("the vCPU with cpu_index {0} is in AArch32 state, whose "
@@ -274,8 +273,8 @@ void ArmTarget::readAarch64(const QemuSession &S, const TypeLayout &L,
                 *InAarch32);
   else if (!Missing.empty())
     NoNotes = formatv("this QEMU keeps the floating-point status "
-                             "(FPSR) in a way qemudump does not know: {0}",
-                             Missing);
+                      "(FPSR) in a way qemudump does not know: {0}",
+                      Missing);
   else
     Cpus = std::move(Read);
   Count = Cpus.size();

@@ -1,4 +1,4 @@
-//===- QemuTarget.h - One QEMU target's vCPUs, behind one interface -*- C++ -*-//
+//===- QemuTarget.h - One QEMU target's vCPUs, one interface ----*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
@@ -59,8 +59,7 @@ protected:
 
   /// The notes of the vCPUs read, for \p A (one of the target's arches);
   /// an error says why there are none. By default, none.
-  virtual llvm::Expected<CpuNotes> encodeNotes(const Arch &A,
-                                               bool Kdump) const;
+  virtual llvm::Expected<CpuNotes> encodeNotes(const Arch &A, bool Kdump) const;
 
   /// The first vCPU of QEMU's list, as an object of type \p TypeName laid
   /// out from the DWARF, and whether QEMU ran KVM; none, ReadError saying
@@ -69,9 +68,10 @@ protected:
                                     llvm::StringRef TypeName);
   /// Every vCPU from \p First, each read by \p Visit (a reader at it, its
   /// cpu_index); false, ReadError saying why, when the walk fails.
-  bool walkVcpus(
-      const QemuSession &S, const FirstCpu &First, llvm::StringRef TypeName,
-      llvm::function_ref<llvm::Error(FieldReader &, uint32_t)> Visit);
+  bool
+  walkVcpus(const QemuSession &S, const FirstCpu &First,
+            llvm::StringRef TypeName,
+            llvm::function_ref<llvm::Error(FieldReader &, uint32_t)> Visit);
 
   std::string Name;
   /// What reading the vCPUs left, for every target: why they could not be

@@ -55,8 +55,8 @@ std::unique_ptr<QemuTarget> readQemuTarget(const QemuSession &S) {
   // from the 64-bit target.
   for (const TargetEntry &T : Targets)
     if (S.target().FindFirstType(T.CpuType).IsValid())
-      return Open(T, Named && is_contained(T.Names, Binary) ? Binary
-                                                            : T.Names[0]);
+      return Open(T,
+                  Named && is_contained(T.Names, Binary) ? Binary : T.Names[0]);
   // Else by the name alone: the reader says what it lacks.
   for (const TargetEntry &T : Targets)
     if (Named && is_contained(T.Names, Binary))

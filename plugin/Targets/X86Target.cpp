@@ -47,8 +47,8 @@ struct X86Fields {
         Hflags(L, "env.hflags"), Eflags(L, "env.eflags"),
         CcDst(L, "env.cc_dst"), CcSrc(L, "env.cc_src"),
         CcSrc2(L, "env.cc_src2"), Df(L, "env.df"), CcOp(L, "env.cc_op"),
-        KernelGsBase(L, "env.kernelgsbase"), Ldt(L, "env.ldt"),
-        Tr(L, "env.tr"), Gdt(L, "env.gdt"), Idt(L, "env.idt") {
+        KernelGsBase(L, "env.kernelgsbase"), Ldt(L, "env.ldt"), Tr(L, "env.tr"),
+        Gdt(L, "env.gdt"), Idt(L, "env.idt") {
     for (unsigned I = 0; I < 16; ++I)
       Regs.emplace_back(L, formatv("env.regs[{0}]", I));
     for (unsigned I = 0; I < 6; ++I)
@@ -79,8 +79,7 @@ public:
 private:
   Expected<CpuNotes> encodeNotes(const Arch &A, bool Kdump) const override;
   X86CpuState registers(FieldReader &R, const X86Fields &F) const;
-  Error computeFlags(FieldReader &R, const X86Fields &F,
-                     X86CpuState &St);
+  Error computeFlags(FieldReader &R, const X86Fields &F, X86CpuState &St);
 
   /// The binary's CCOp, resolved once; none when its scheme is unknown.
   std::optional<X86CcOps> CcOps;
@@ -132,8 +131,8 @@ Error X86Target::computeFlags(FieldReader &R, const X86Fields &F,
   }
   Expected<uint64_t> Flags = CcOps->eflags(Cc);
   if (!Flags)
-    return cpuListError(formatv("the vCPU with cpu_index {0}: {1}",
-                                St.CpuIndex, toString(Flags.takeError())));
+    return cpuListError(formatv("the vCPU with cpu_index {0}: {1}", St.CpuIndex,
+                                toString(Flags.takeError())));
   St.Rflags = *Flags;
   return Error::success();
 }

@@ -2,8 +2,8 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/Notes/CpuNotes.h"
 #include "qemudump/Notes/DescWriter.h"
+#include "qemudump/Notes/CpuNotes.h"
 
 #include "qemudump/Notes/Notes.h"
 
@@ -24,12 +24,12 @@ std::vector<uint8_t> bytes(std::initializer_list<uint8_t> B) { return B; }
 TEST(DescWriterTest, AppendsInItsByteOrder) {
   DescWriter LE(endianness::little);
   LE.u8(1).u16(0x0203).u32(0x04050607).u64(0x08090a0b0c0d0e0f);
-  EXPECT_EQ(LE.take(), bytes({1, 3, 2, 7, 6, 5, 4, 0xf, 0xe, 0xd, 0xc, 0xb,
-                              0xa, 9, 8}));
+  EXPECT_EQ(LE.take(),
+            bytes({1, 3, 2, 7, 6, 5, 4, 0xf, 0xe, 0xd, 0xc, 0xb, 0xa, 9, 8}));
   DescWriter BE(endianness::big);
   BE.u8(1).u16(0x0203).u32(0x04050607).u64(0x08090a0b0c0d0e0f);
-  EXPECT_EQ(BE.take(), bytes({1, 2, 3, 4, 5, 6, 7, 8, 9, 0xa, 0xb, 0xc, 0xd,
-                              0xe, 0xf}));
+  EXPECT_EQ(BE.take(),
+            bytes({1, 2, 3, 4, 5, 6, 7, 8, 9, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf}));
 }
 
 TEST(DescWriterTest, A128BitIntegerIsOneIntegerInTheOrder) {
@@ -46,16 +46,16 @@ TEST(DescWriterTest, A128BitIntegerIsOneIntegerInTheOrder) {
 TEST(DescWriterTest, WordsZerosPaddingAndFields) {
   DescWriter D(endianness::big);
   D.word(0x11223344, 4).word(5, 8).zeros(2).raw(bytes({0xaa})).padTo(16);
-  EXPECT_EQ(D.take(), bytes({0x11, 0x22, 0x33, 0x44, 0, 0, 0, 0, 0, 0, 0, 5,
-                             0, 0, 0xaa, 0}));
+  EXPECT_EQ(D.take(), bytes({0x11, 0x22, 0x33, 0x44, 0, 0, 0, 0, 0, 0, 0, 5, 0,
+                             0, 0xaa, 0}));
   // Fields put at offsets grow the buffer; strings keep their NUL.
   DescWriter F(endianness::little, 4);
   F.put16(0, 0x0102);
   F.put32(6, 0x03040506);
   F.putString(10, "abcdef", 4);
   F.putWord(14, 7, 4);
-  EXPECT_EQ(F.take(), bytes({2, 1, 0, 0, 0, 0, 6, 5, 4, 3, 'a', 'b', 'c', 0,
-                             7, 0, 0, 0}));
+  EXPECT_EQ(F.take(), bytes({2, 1, 0, 0, 0, 0, 6, 5, 4, 3, 'a', 'b', 'c', 0, 7,
+                             0, 0, 0}));
 }
 
 TEST(CpuNotesTest, PrstatusHasOneLayoutPerWordSize) {

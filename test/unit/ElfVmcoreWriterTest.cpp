@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
-#include "qemudump/Vmcore/VmcoreWriter.h"
 #include "qemudump/Input/MemoryFault.h"
 #include "qemudump/Notes/NoteSegment.h"
 #include "qemudump/Notes/Notes.h"
 #include "qemudump/Notes/VmcoreNotes.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "BufferMemory.h"
 #include "TestUtil.h"
@@ -46,10 +46,9 @@ public:
 };
 
 /// The ELF vmcore of \p Map, laid out and written as the dump does.
-Expected<VmcoreStats> writeElf(OutputFile &Out, const Arch &A,
-                               uint8_t ElfClass, const GuestMemoryMap &Map,
-                               VmcoreNotes &Notes, MemorySource &M,
-                               ProgressFn Progress) {
+Expected<VmcoreStats> writeElf(OutputFile &Out, const Arch &A, uint8_t ElfClass,
+                               const GuestMemoryMap &Map, VmcoreNotes &Notes,
+                               MemorySource &M, ProgressFn Progress) {
   std::vector<std::string> Warnings;
   VmcoreInput In{A, Map, Map, Notes, M, Warnings};
   std::unique_ptr<VmcoreWriter> W = createElfWriter(In, ElfClass);
@@ -73,8 +72,8 @@ protected:
 
   /// The vmcore of \p A, of A's ELF class unless \p ElfClass says.
   Expected<VmcoreStats> write(const Arch &A, const GuestMemoryMap &Map,
-                                 ArrayRef<uint8_t> Notes, MemorySource &M,
-                                 uint8_t ElfClass = 0) {
+                              ArrayRef<uint8_t> Notes, MemorySource &M,
+                              uint8_t ElfClass = 0) {
     Expected<OutputFile> Out = OutputFile::create(Path);
     if (!Out)
       return Out.takeError();
@@ -274,12 +273,12 @@ TEST_F(ElfVmcoreWriterTest, ProgressCanInterrupt) {
   const Arch &A = cantFail(parseArch("X86_64"));
   NoteSegment Segment = segmentOf(placeholderNote(true), true);
   ReadyNotes Ready(Segment);
-  Expected<VmcoreStats> S = writeElf(
-      *Out, A, A.ElfClass, Map, Ready, M, [&](uint64_t Done, uint64_t Total) {
-        EXPECT_EQ(Total, 0x1000000u);
-        EXPECT_LE(Done, Total);
-        return ++Calls < 2;
-      });
+  Expected<VmcoreStats> S = writeElf(*Out, A, A.ElfClass, Map, Ready, M,
+                                     [&](uint64_t Done, uint64_t Total) {
+                                       EXPECT_EQ(Total, 0x1000000u);
+                                       EXPECT_LE(Done, Total);
+                                       return ++Calls < 2;
+                                     });
   EXPECT_THAT(errorOf(std::move(S)), testing::HasSubstr("interrupted"));
   EXPECT_EQ(Calls, 2u);
 }

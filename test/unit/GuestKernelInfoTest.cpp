@@ -135,7 +135,8 @@ namespace {
 TEST(GuestKernelInfoTest, PageSizeIsOneTheArchHas) {
   const Arch &Arm = cantFail(parseArch("aarch64-le"));
   const Arch &X86 = cantFail(parseArch("X86_64"));
-  EXPECT_EQ(guestPageSize(Arm, info("OSRELEASE=6.1\nPAGESIZE=65536\n")), 65536u);
+  EXPECT_EQ(guestPageSize(Arm, info("OSRELEASE=6.1\nPAGESIZE=65536\n")),
+            65536u);
   EXPECT_EQ(guestPageSize(X86, info("PAGESIZE=4096\n")), 4096u);
   EXPECT_EQ(guestPageSize(X86, info("PAGESIZE=65536\n")), std::nullopt);
   EXPECT_EQ(guestPageSize(Arm, info("PAGESIZE=lots\n")), std::nullopt);

@@ -2,10 +2,10 @@
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 
-#include "qemudump/Vmcore/VmcoreWriter.h"
 #include "qemudump/Arch/X86.h"
 #include "qemudump/Notes/NoteSegment.h"
 #include "qemudump/Notes/Notes.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "BufferMemory.h"
 
@@ -202,9 +202,9 @@ protected:
   };
 
   Expected<Written> write(const GuestMemoryMap &Map, MemorySource &M,
-                             KdumpOptions Options,
-                             const NoteSegment *Notes = nullptr,
-                             int64_t PhysBase = 0, const Arch &A = x86_64()) {
+                          KdumpOptions Options,
+                          const NoteSegment *Notes = nullptr,
+                          int64_t PhysBase = 0, const Arch &A = x86_64()) {
     NoteSegment Default = vmcoreInfoNotes("OSRELEASE=6.1.0-test\n"
                                           "NUMBER(phys_base)=-715128832\n");
     ReadyNotes Ready(Notes ? *Notes : Default);
@@ -216,8 +216,8 @@ protected:
     Expected<OutputFile> Out = OutputFile::create(Path);
     if (!Out)
       return Out.takeError();
-    Expected<VmcoreStats> S = writeKdump(*Out, A, Map, Ready, M, Options,
-                                         nullptr);
+    Expected<VmcoreStats> S =
+        writeKdump(*Out, A, Map, Ready, M, Options, nullptr);
     if (!S)
       return S.takeError();
     if (Error E = Out->commit())

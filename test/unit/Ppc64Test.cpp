@@ -1,4 +1,4 @@
-//===- Ppc64Test.cpp - ppc64 vCPU notes, XER and CR -----------------===//
+//===- Ppc64Test.cpp - ppc64 guests: vCPU notes, XER and CR ---------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 

@@ -1,4 +1,4 @@
-//===- RiscvTest.cpp - RISC-V vCPU notes --------------------------===//
+//===- RiscvTest.cpp - RISC-V guests: vCPU notes --------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 

@@ -1,4 +1,4 @@
-//===- S390xTest.cpp - s390x vCPU notes ----------------------------===//
+//===- S390xTest.cpp - s390x guests: vCPU notes ---------------------------===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 

@@ -4,9 +4,9 @@
 
 #include "qemudump/Guest/VmcoreInfoScanner.h"
 
-#include "qemudump/Vmcore/VmcoreWriter.h"
 #include "qemudump/Notes/Notes.h"
 #include "qemudump/Notes/VmcoreNotes.h"
+#include "qemudump/Vmcore/VmcoreWriter.h"
 
 #include "BufferMemory.h"
 #include "TestUtil.h"

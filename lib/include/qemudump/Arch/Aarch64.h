@@ -77,8 +77,7 @@ CpuNotes aarch64CpuNotes(llvm::ArrayRef<Aarch64CpuState> Cpus,
 /// saying why it was not told; qemu-system-arm: arm). A vCPU without
 /// AArch64 is Arm.h's.
 ArchChoice inferAarch64Arch(llvm::StringRef Target,
-                            std::optional<bool> BigEndian,
-                            llvm::StringRef Why);
+                            std::optional<bool> BigEndian, llvm::StringRef Why);
 
 } // namespace qemudump
 

@@ -31,7 +31,7 @@ namespace qemudump {
 
 /// One vCPU in AArch32 state, as its notes hold it.
 struct ArmCpuState {
-  uint32_t CpuIndex = 0; ///< CPUState::cpu_index; the notes' pid is this + 1.
+  uint32_t CpuIndex = 0;  ///< CPUState::cpu_index; the notes' pid is this + 1.
   uint32_t Regs[16] = {}; ///< r0..r15 (r15 the PC)
   uint32_t Cpsr = 0;      ///< As cpsr_read computes it.
   /// The vCPU has VFP or SIMD registers (MVFR0.SIMDReg): pr_fpvalid, and an

@@ -3,12 +3,13 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // The ppc64 guest architectures (rows ppc64-le and ppc64-be of the arch
-// table, in Ppc64.cpp), and ARCH as QEMU infers it. The notes QEMU's dump-guest-memory writes for each ppc64 vCPU, in the
-// vmcore's byte order and QEMU's order (all of one vCPU's, then the next's):
-// "CORE" NT_PRSTATUS (user_pt_regs), NT_PRFPREG, NT_PPC_VMX, NT_PPC_VSX and
-// NT_PPC_SPE. Layouts as in QEMU 10.x's target/ppc/arch_dump.c. Also what
-// QEMU computes at dump time from its split state: XER (cpu_read_xer), CR
-// (from crf[]) and VSCR (ppc_get_vscr).
+// table, in Ppc64.cpp), and ARCH as QEMU infers it. The notes QEMU's
+// dump-guest-memory writes for each ppc64 vCPU, in the vmcore's byte order and
+// QEMU's order (all of one vCPU's, then the next's): "CORE" NT_PRSTATUS
+// (user_pt_regs), NT_PRFPREG, NT_PPC_VMX, NT_PPC_VSX and NT_PPC_SPE. Layouts as
+// in QEMU 10.x's target/ppc/arch_dump.c. Also what QEMU computes at dump time
+// from its split state: XER (cpu_read_xer), CR (from crf[]) and VSCR
+// (ppc_get_vscr).
 //
 //===----------------------------------------------------------------------===//
 

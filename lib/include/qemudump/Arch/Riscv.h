@@ -3,10 +3,11 @@
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //
 // The RISC-V guest architectures (rows riscv64 and riscv32 of the arch
-// table, in Riscv.cpp), and ARCH as QEMU infers it. The note QEMU's dump-guest-memory writes for each RISC-V vCPU:
-// "CORE"/NT_PRSTATUS with the kernel's user_regs_struct (pc, then x1..x31),
-// in the 64-bit layout (qemu-system-riscv64) or the 32-bit one
-// (qemu-system-riscv32). Layouts as in QEMU's target/riscv/arch_dump.c.
+// table, in Riscv.cpp), and ARCH as QEMU infers it. The note QEMU's
+// dump-guest-memory writes for each RISC-V vCPU: "CORE"/NT_PRSTATUS with the
+// kernel's user_regs_struct (pc, then x1..x31), in the 64-bit layout
+// (qemu-system-riscv64) or the 32-bit one (qemu-system-riscv32). Layouts as in
+// QEMU's target/riscv/arch_dump.c.
 //
 //===----------------------------------------------------------------------===//
 

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_DUMPOPTIONS_H
-#define QEMUDUMP_DUMPOPTIONS_H
+#ifndef QEMUDUMP_COMMAND_DUMPOPTIONS_H
+#define QEMUDUMP_COMMAND_DUMPOPTIONS_H
 
 #include "qemudump/Arch/Arch.h"
 #include "qemudump/Vmcore/KdumpCompression.h"
@@ -71,4 +71,4 @@ std::string formatList();
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_DUMPOPTIONS_H
+#endif // QEMUDUMP_COMMAND_DUMPOPTIONS_H

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_DUMPSUMMARY_H
-#define QEMUDUMP_DUMPSUMMARY_H
+#ifndef QEMUDUMP_COMMAND_DUMPSUMMARY_H
+#define QEMUDUMP_COMMAND_DUMPSUMMARY_H
 
 #include "qemudump/Vmcore/VmcoreWriter.h"
 
@@ -66,4 +66,4 @@ struct DumpSummary {
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_DUMPSUMMARY_H
+#endif // QEMUDUMP_COMMAND_DUMPSUMMARY_H

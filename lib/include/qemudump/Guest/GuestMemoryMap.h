@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_GUESTMEMORYMAP_H
-#define QEMUDUMP_GUESTMEMORYMAP_H
+#ifndef QEMUDUMP_GUEST_GUESTMEMORYMAP_H
+#define QEMUDUMP_GUEST_GUESTMEMORYMAP_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
@@ -64,4 +64,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_GUESTMEMORYMAP_H
+#endif // QEMUDUMP_GUEST_GUESTMEMORYMAP_H

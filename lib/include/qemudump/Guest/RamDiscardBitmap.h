@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_RAMDISCARDBITMAP_H
-#define QEMUDUMP_RAMDISCARDBITMAP_H
+#ifndef QEMUDUMP_GUEST_RAMDISCARDBITMAP_H
+#define QEMUDUMP_GUEST_RAMDISCARDBITMAP_H
 
 #include "llvm/Support/Error.h"
 
@@ -67,4 +67,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_RAMDISCARDBITMAP_H
+#endif // QEMUDUMP_GUEST_RAMDISCARDBITMAP_H

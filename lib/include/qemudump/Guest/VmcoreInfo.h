@@ -1,4 +1,4 @@
-//===- VmcoreInfo.h - The guest kernel's VMCOREINFO, parsed once -*- C++ -*-===//
+//===- VmcoreInfo.h - The guest kernel's VMCOREINFO, once -------*- C++ -*-===//
 //
 // SPDX-License-Identifier: Apache-2.0 WITH LLVM-exception
 //

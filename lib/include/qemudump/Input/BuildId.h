@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_BUILDID_H
-#define QEMUDUMP_BUILDID_H
+#ifndef QEMUDUMP_INPUT_BUILDID_H
+#define QEMUDUMP_INPUT_BUILDID_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -52,4 +52,4 @@ llvm::Error checkImagesMatchExecutable(llvm::ArrayRef<RecordedImage> Images,
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_BUILDID_H
+#endif // QEMUDUMP_INPUT_BUILDID_H

@@ -16,8 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_COREFILEMEMORY_H
-#define QEMUDUMP_COREFILEMEMORY_H
+#ifndef QEMUDUMP_INPUT_COREFILEMEMORY_H
+#define QEMUDUMP_INPUT_COREFILEMEMORY_H
 
 #include "qemudump/Input/MemorySource.h"
 
@@ -86,4 +86,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_COREFILEMEMORY_H
+#endif // QEMUDUMP_INPUT_COREFILEMEMORY_H

@@ -14,8 +14,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_CORELAYOUT_H
-#define QEMUDUMP_CORELAYOUT_H
+#ifndef QEMUDUMP_INPUT_CORELAYOUT_H
+#define QEMUDUMP_INPUT_CORELAYOUT_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -138,4 +138,4 @@ llvm::Expected<CoreLayout> readMachOCoreLayout(llvm::MemoryBufferRef File);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_CORELAYOUT_H
+#endif // QEMUDUMP_INPUT_CORELAYOUT_H

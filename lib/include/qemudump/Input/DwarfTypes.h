@@ -16,8 +16,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_DWARFTYPES_H
-#define QEMUDUMP_DWARFTYPES_H
+#ifndef QEMUDUMP_INPUT_DWARFTYPES_H
+#define QEMUDUMP_INPUT_DWARFTYPES_H
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
@@ -115,4 +115,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_DWARFTYPES_H
+#endif // QEMUDUMP_INPUT_DWARFTYPES_H

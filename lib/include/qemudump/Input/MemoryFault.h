@@ -10,8 +10,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_MEMORYFAULT_H
-#define QEMUDUMP_MEMORYFAULT_H
+#ifndef QEMUDUMP_INPUT_MEMORYFAULT_H
+#define QEMUDUMP_INPUT_MEMORYFAULT_H
 
 #include "llvm/Support/Error.h"
 
@@ -71,4 +71,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_MEMORYFAULT_H
+#endif // QEMUDUMP_INPUT_MEMORYFAULT_H

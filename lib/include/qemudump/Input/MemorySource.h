@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_MEMORYSOURCE_H
-#define QEMUDUMP_MEMORYSOURCE_H
+#ifndef QEMUDUMP_INPUT_MEMORYSOURCE_H
+#define QEMUDUMP_INPUT_MEMORYSOURCE_H
 
 #include "qemudump/Guest/GuestMemoryMap.h"
 
@@ -104,4 +104,4 @@ llvm::Error withKnownDamage(llvm::Error E, const MemorySource &Source);
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_MEMORYSOURCE_H
+#endif // QEMUDUMP_INPUT_MEMORYSOURCE_H

@@ -37,8 +37,8 @@ struct CpuNotes {
 
   llvm::endianness Order = llvm::endianness::little;
   std::vector<uint8_t> Bytes;
-  unsigned Cpus = 0;  ///< vCPUs described (each has one NT_PRSTATUS).
-  std::string Kinds;  ///< "CORE, QEMU": the summary's word for each vCPU's.
+  unsigned Cpus = 0; ///< vCPUs described (each has one NT_PRSTATUS).
+  std::string Kinds; ///< "CORE, QEMU": the summary's word for each vCPU's.
 };
 
 /// struct elf_prstatus of a Linux kernel of 64-bit (\p Is64Bit) or 32-bit

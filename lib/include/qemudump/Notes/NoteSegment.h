@@ -56,9 +56,7 @@ public:
   unsigned cpuCount() const { return Cpus; }
 
   /// The guest's VMCOREINFO, when the segment has it.
-  const VmcoreInfo *vmcoreInfo() const {
-    return Guest ? &*Guest : nullptr;
-  }
+  const VmcoreInfo *vmcoreInfo() const { return Guest ? &*Guest : nullptr; }
   /// Where the VMCOREINFO text is in bytes().
   struct TextRange {
     uint64_t Offset = 0;

@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_KDUMPCOMPRESSION_H
-#define QEMUDUMP_KDUMPCOMPRESSION_H
+#ifndef QEMUDUMP_VMCORE_KDUMPCOMPRESSION_H
+#define QEMUDUMP_VMCORE_KDUMPCOMPRESSION_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -62,4 +62,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_KDUMPCOMPRESSION_H
+#endif // QEMUDUMP_VMCORE_KDUMPCOMPRESSION_H

@@ -22,8 +22,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QEMUDUMP_OUTPUTFILE_H
-#define QEMUDUMP_OUTPUTFILE_H
+#ifndef QEMUDUMP_VMCORE_OUTPUTFILE_H
+#define QEMUDUMP_VMCORE_OUTPUTFILE_H
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallString.h"
@@ -134,4 +134,4 @@ private:
 
 } // namespace qemudump
 
-#endif // QEMUDUMP_OUTPUTFILE_H
+#endif // QEMUDUMP_VMCORE_OUTPUTFILE_H
