@@ -247,7 +247,10 @@ X86CcOps::X86CcOps(X86FlagsScheme Scheme,
     : Scheme(Scheme) {
   for (const auto &[Name, Value] : Enumerators)
     Ops.push_back({Value, Name, parseCcOp(Scheme, Name)});
-  llvm::sort(Ops, [](const Op &A, const Op &B) { return A.Value < B.Value; });
+  // Stable: of enumerators of one value, the first (as the binary's DWARF
+  // lists them) is the one looked up.
+  llvm::stable_sort(Ops,
+                    [](const Op &A, const Op &B) { return A.Value < B.Value; });
 }
 
 X86CcOps::~X86CcOps() = default;

@@ -134,7 +134,7 @@ Error VmcoreInfoScanner::prove(const Arch &A, const VmcoreInfo &Info,
                 "({2:$[, ]})",
                 Info.value("PAGESIZE").value_or(""), A.Name,
                 make_range(A.PageSizes.begin(), A.PageSizes.end())));
-  if (!Info.value("SYMBOL(init_uts_ns)"))
+  if (Info.value("SYMBOL(init_uts_ns)").value_or("").empty())
     return notProved("no SYMBOL(init_uts_ns)");
   std::optional<InitUtsNsAddress> Where = locateInitUtsNs(A, Info);
   if (!Where)

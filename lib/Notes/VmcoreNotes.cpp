@@ -30,6 +30,7 @@ Expected<const NoteSegment &> ScannedNotes::finish() {
   // A note found before the copy is the one the copy's scan would find:
   // the copy reads (a part of) the same RAM again.
   std::optional<VmcoreInfoScanner::Found> F = std::move(Early);
+  Early.reset();
   if (F)
     Warnings.insert(Warnings.end(), EarlyWarnings.begin(), EarlyWarnings.end());
   else

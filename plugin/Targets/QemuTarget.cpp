@@ -73,15 +73,25 @@ bool QemuTarget::walkVcpus(const QemuSession &S, const FirstCpu &First,
 }
 
 namespace {
-/// A target without a vCPU reader: its name is all it has.
+/// A target whose vCPUs were not read: its name is all it has.
 class UnreadTarget final : public QemuTarget {
 public:
-  explicit UnreadTarget(StringRef Name) : QemuTarget(Name.str()) {}
+  UnreadTarget(StringRef Name, StringRef Why)
+      : QemuTarget(Name.str()), Why(Why.str()) {}
+
+private:
+  Expected<CpuNotes> encodeNotes(const Arch &A, bool Kdump) const override {
+    if (Why.empty())
+      return QemuTarget::encodeNotes(A, Kdump);
+    return createStringError(inconvertibleErrorCode(), Why);
+  }
+
+  std::string Why;
 };
 } // namespace
 
-std::unique_ptr<QemuTarget> unreadTarget(StringRef Name) {
-  return std::make_unique<UnreadTarget>(Name);
+std::unique_ptr<QemuTarget> unreadTarget(StringRef Name, StringRef Why) {
+  return std::make_unique<UnreadTarget>(Name, Why);
 }
 
 } // namespace qemudump

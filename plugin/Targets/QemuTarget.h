@@ -99,8 +99,10 @@ std::unique_ptr<QemuTarget> readTargetAs(const QemuSession &S,
 std::unique_ptr<QemuTarget> readQemuTarget(const QemuSession &S);
 
 /// A target whose vCPUs qemudump does not read (loongarch64), or does not
-/// know (\p Name "" or the binary's NAME).
-std::unique_ptr<QemuTarget> unreadTarget(llvm::StringRef Name);
+/// know (\p Name "" or the binary's NAME); \p Why, when given, is why its
+/// vCPUs were not read (else: qemudump writes no notes for the ARCH).
+std::unique_ptr<QemuTarget> unreadTarget(llvm::StringRef Name,
+                                         llvm::StringRef Why = "");
 
 } // namespace qemudump
 

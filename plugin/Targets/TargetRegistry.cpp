@@ -61,7 +61,10 @@ std::unique_ptr<QemuTarget> readQemuTarget(const QemuSession &S) {
   for (const TargetEntry &T : Targets)
     if (Named && is_contained(T.Names, Binary))
       return Open(T, Binary);
-  return unreadTarget(Named ? Binary : "");
+  return unreadTarget(Named ? Binary : "",
+                      "this QEMU's debug info has no vCPU type qemudump "
+                      "reads (X86CPU, ARMCPU, PowerPCCPU, S390CPU, RISCVCPU), "
+                      "so its vCPUs were not read");
 }
 
 } // namespace qemudump
