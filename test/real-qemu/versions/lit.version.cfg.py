@@ -3,9 +3,10 @@
 # The real-QEMU matrix: each test here runs once per QEMU version, in a suite
 # of its own (qemudump-qemu-VERSION), as compiler-rt configures a suite per
 # arch. Loaded after the main lit.cfg.py by the suite's site configuration,
-# which sets config.qemu_version. A new QEMU version is one more entry of
-# QEMUDUMP_QEMU_VERSIONS (test/CMakeLists.txt) and its cores
-# (utils/make-real-cores).
+# which sets config.qemu_version. A new QEMU version is one more line of
+# utils/build-qemu's table (its Debian source package): test/CMakeLists.txt
+# makes a suite of every version it lists, utils/make-real-cores their
+# cores.
 #
 # A test says which scenarios it needs (REQUIRES: qemu-linux), and finds
 # this version's QEMU and cores as %qemu and %cores; %qemu-version is the
