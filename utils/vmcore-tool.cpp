@@ -4,6 +4,9 @@
 //
 //   vmcore-tool compare A B          guest-physical bytes of A and B identical?
 //   vmcore-tool read FILE ADDR LEN   hex dump of guest-physical [ADDR, +LEN)
+//   vmcore-tool subset A B           every guest-physical byte of A is B's
+//                                    (a partial dump in a whole one); lists
+//                                    B's ranges A lacks, as "absent: [S, E)"
 //   vmcore-tool ranges FILE          the guest-physical ranges FILE holds
 //   vmcore-tool note FILE NAME OUT   writes the whole note NAME (header, name,
 //                                    descriptor) to OUT
@@ -37,6 +40,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 using namespace llvm;
@@ -157,6 +161,34 @@ void copyOut(const Vmcore &V, uint64_t Addr, uint8_t *Out, uint64_t Len) {
   }
 }
 
+/// The bytes of \p Ranges in A and B: their count when identical; none
+/// (after saying where they differ) otherwise.
+std::optional<uint64_t>
+sameBytes(const Vmcore &A, StringRef AName, const Vmcore &B, StringRef BName,
+          const std::vector<std::pair<uint64_t, uint64_t>> &Ranges) {
+  std::vector<uint8_t> BufA(1 << 20), BufB(1 << 20);
+  uint64_t Total = 0;
+  for (auto [Start, End] : Ranges) {
+    for (uint64_t Addr = Start; Addr < End;) {
+      uint64_t N = std::min<uint64_t>(BufA.size(), End - Addr);
+      copyOut(A, Addr, BufA.data(), N);
+      copyOut(B, Addr, BufB.data(), N);
+      if (std::memcmp(BufA.data(), BufB.data(), N) != 0) {
+        uint64_t I = 0;
+        while (BufA[I] == BufB[I])
+          ++I;
+        outs() << formatv("contents differ at guest-physical {0:x}: {1:x-2} "
+                          "in {2}, {3:x-2} in {4}\n",
+                          Addr + I, BufA[I], AName, BufB[I], BName);
+        return std::nullopt;
+      }
+      Addr += N;
+      Total += N;
+    }
+  }
+  return Total;
+}
+
 int compare(StringRef AName, StringRef BName) {
   Vmcore A = open(AName), B = open(BName);
   auto RA = ranges(A), RB = ranges(B);
@@ -170,28 +202,54 @@ int compare(StringRef AName, StringRef BName) {
     }
     return 1;
   }
-  std::vector<uint8_t> BufA(1 << 20), BufB(1 << 20);
-  uint64_t Total = 0;
-  for (auto [Start, End] : RA) {
-    for (uint64_t Addr = Start; Addr < End;) {
-      uint64_t N = std::min<uint64_t>(BufA.size(), End - Addr);
-      copyOut(A, Addr, BufA.data(), N);
-      copyOut(B, Addr, BufB.data(), N);
-      if (std::memcmp(BufA.data(), BufB.data(), N) != 0) {
-        uint64_t I = 0;
-        while (BufA[I] == BufB[I])
-          ++I;
-        outs() << formatv("contents differ at guest-physical {0:x}: {1:x-2} "
-                          "in {2}, {3:x-2} in {4}\n",
-                          Addr + I, BufA[I], AName, BufB[I], BName);
-        return 1;
-      }
-      Addr += N;
-      Total += N;
-    }
-  }
+  std::optional<uint64_t> Total = sameBytes(A, AName, B, BName, RA);
+  if (!Total)
+    return 1;
   outs() << formatv("identical: {0} guest-physical range(s), {1} bytes\n",
-                    RA.size(), Total);
+                    RA.size(), *Total);
+  return 0;
+}
+
+/// [S, E) of \p Of without those of \p Less (both sorted, disjoint).
+std::vector<std::pair<uint64_t, uint64_t>>
+without(const std::vector<std::pair<uint64_t, uint64_t>> &Of,
+        const std::vector<std::pair<uint64_t, uint64_t>> &Less) {
+  std::vector<std::pair<uint64_t, uint64_t>> Out;
+  for (auto [S, E] : Of) {
+    uint64_t Pos = S;
+    for (auto [LS, LE] : Less) {
+      if (LE <= Pos || LS >= E)
+        continue;
+      if (LS > Pos)
+        Out.push_back({Pos, LS});
+      Pos = std::max(Pos, LE);
+    }
+    if (Pos < E)
+      Out.push_back({Pos, E});
+  }
+  return Out;
+}
+
+int subset(StringRef AName, StringRef BName) {
+  Vmcore A = open(AName), B = open(BName);
+  auto RA = ranges(A), RB = ranges(B);
+  auto Extra = without(RA, RB);
+  if (!Extra.empty()) {
+    outs() << formatv("guest-physical [{0:x}, {1:x}) of {2} is not in {3}\n",
+                      Extra.front().first, Extra.front().second, AName, BName);
+    return 1;
+  }
+  std::optional<uint64_t> Total = sameBytes(A, AName, B, BName, RA);
+  if (!Total)
+    return 1;
+  uint64_t TotalB = 0;
+  for (auto [S, E] : RB)
+    TotalB += E - S;
+  outs() << formatv("subset: {0} of {1} bytes, in {2} guest-physical "
+                    "range(s), identical\n",
+                    *Total, TotalB, RA.size());
+  for (auto [S, E] : without(RB, RA))
+    outs() << formatv("absent: [{0:x}, {1:x})\n", S, E);
   return 0;
 }
 
@@ -300,6 +358,8 @@ int main(int argc, char **argv) {
   std::vector<StringRef> Args(argv + 1, argv + argc);
   if (Args.size() == 3 && Args[0] == "compare")
     return compare(Args[1], Args[2]);
+  if (Args.size() == 3 && Args[0] == "subset")
+    return subset(Args[1], Args[2]);
   if (Args.size() == 4 && Args[0] == "read")
     return read(Args[1], number(Args[2]), number(Args[3]));
   if (Args.size() == 2 && Args[0] == "ranges")
@@ -310,7 +370,8 @@ int main(int argc, char **argv) {
     return notes(Args[1], Args[2]);
   if (Args.size() >= 2 && Args[0] == "check-pattern")
     return checkPattern(Args[1], ArrayRef(Args).drop_front(2));
-  errs() << "usage: vmcore-tool compare A B | read FILE ADDR LEN | ranges "
+  errs() << "usage: vmcore-tool compare A B | subset A B | read FILE ADDR "
+            "LEN | ranges "
             "FILE | note FILE NAME OUT | notes FILE OUT | check-pattern FILE "
             "[PAGE...]\n";
   return 2;

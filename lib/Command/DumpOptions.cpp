@@ -151,6 +151,18 @@ const OptionSpec Options[] = {
        O.Threads = N;
        return Error::success();
      }},
+    {"", "--partial", "", false,
+     [] {
+       return std::string(
+           "from a core that lacks part of guest RAM (cut short by "
+           "systemd-coredump's size limit, a full disk or a copy that "
+           "stopped; or without a shared or dump=off mapping), write the RAM "
+           "it holds and leave each missing range out of the vmcore (no "
+           "PT_LOAD; excluded pages in a kdump file), never as zeros. The "
+           "summary lists what is missing and why. Without it, such a core "
+           "is refused, saying how much of guest RAM it holds.");
+     },
+     setFlag<&DumpOptions::Partial, true>},
     {"", "--no-cpu-notes", "", false,
      [] { return std::string("leave the vCPU register notes out."); },
      setFlag<&DumpOptions::CpuNotes, false>},

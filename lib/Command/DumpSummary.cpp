@@ -42,6 +42,21 @@ std::string DumpSummary::format() const {
                     "(reflink)",
                     humanBytes(SharedBytes))
                 .str();
+  if (PartialDump) {
+    // The first few ranges; `qemu guest-memory-map` has them all.
+    constexpr size_t Listed = 4;
+    const std::vector<std::string> &M = PartialDump->Missing;
+    std::string List =
+        join(M.begin(), M.begin() + std::min(M.size(), Listed), "; ");
+    if (M.size() > Listed)
+      List += formatv("; and {0} more (`qemu guest-memory-map` lists them)",
+                      M.size() - Listed)
+                  .str();
+    Tail += formatv("; partial: {0} of {1} of guest RAM, missing {2}",
+                    humanBytes(PartialDump->HeldBytes),
+                    humanBytes(PartialDump->TotalBytes), List)
+                .str();
+  }
   if (!LeftOut.empty())
     Tail += "; left out as in QEMU's own dump: " +
             join(LeftOut.begin(), LeftOut.end(), ", ");

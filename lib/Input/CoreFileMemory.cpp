@@ -351,6 +351,31 @@ MemorySource::Extent CoreFileMemory::extent(uint64_t HostAddr,
   return {false, std::min<uint64_t>(Len, Hole - Start)};
 }
 
+MemorySource::Availability CoreFileMemory::availability(uint64_t HostAddr,
+                                                        uint64_t MaxLen) {
+  const Segment *S = find(HostAddr);
+  if (!S) {
+    // Up to the next segment, if any.
+    auto Next = std::upper_bound(
+        Segments.begin(), Segments.end(), HostAddr,
+        [](uint64_t A, const Segment &Seg) { return A < Seg.VAddr; });
+    uint64_t Len = MaxLen;
+    if (Next != Segments.end())
+      Len = std::min(Len, Next->VAddr - HostAddr);
+    return {false, Len, MemoryFault::NotMapped, 0};
+  }
+  uint64_t Off = HostAddr - S->VAddr;
+  uint64_t Len = std::min(MaxLen, S->MemSize - Off);
+  if (Off >= S->FileSize)
+    return S->FileBacked ? Availability{false, Len, MemoryFault::FileBacked, 0}
+                         : Availability{true, Len}; // zeros
+  Len = std::min(Len, S->FileSize - Off);
+  uint64_t Start = S->Offset + Off;
+  if (Start >= FileSize)
+    return {false, Len, MemoryFault::Truncated, Start};
+  return {true, std::min(Len, FileSize - Start)};
+}
+
 std::optional<MemorySource::FileRun> CoreFileMemory::fileRun(uint64_t HostAddr,
                                                              uint64_t MaxLen) {
   const Segment *S = find(HostAddr);

@@ -98,13 +98,13 @@ uint64_t maxMapnr(const GuestMemoryMap &Map, uint32_t PageSize) {
   return divideCeil(Map.blocks().back().GuestEnd, PageSize);
 }
 
-std::vector<uint8_t> bitmapBytes(const GuestMemoryMap &Map, uint32_t PageSize,
-                                 uint64_t From, uint64_t Len) {
+std::vector<uint8_t> bitmapBytes(ArrayRef<PfnRun> Runs, uint64_t From,
+                                 uint64_t Len) {
   std::vector<uint8_t> B(Len, 0);
   uint64_t FirstPfn = From * 8, EndPfn = (From + Len) * 8;
-  for (const MemoryBlock &Blk : Map.blocks()) {
-    uint64_t P0 = std::max(Blk.GuestStart / PageSize, FirstPfn);
-    uint64_t P1 = std::min(divideCeil(Blk.GuestEnd, PageSize), EndPfn);
+  for (const PfnRun &R : Runs) {
+    uint64_t P0 = std::max(R.First, FirstPfn);
+    uint64_t P1 = std::min(R.End, EndPfn);
     for (uint64_t P = P0; P < P1;) {
       uint64_t Rel = P - FirstPfn;
       if (Rel % 8 == 0 && P + 8 <= P1) {
@@ -119,6 +119,11 @@ std::vector<uint8_t> bitmapBytes(const GuestMemoryMap &Map, uint32_t PageSize,
     }
   }
   return B;
+}
+
+std::vector<uint8_t> bitmapBytes(const GuestMemoryMap &Map, uint32_t PageSize,
+                                 uint64_t From, uint64_t Len) {
+  return bitmapBytes(pfnRuns(Map, PageSize), From, Len);
 }
 
 std::vector<uint8_t> flatHeader() {
@@ -137,8 +142,7 @@ void appendFlatDataHeader(std::vector<uint8_t> &Out, int64_t Offset,
   support::endian::write<int64_t>(Out.data() + At + 8, Size, endianness::big);
 }
 
-static std::vector<PfnRun> pfnRuns(const GuestMemoryMap &Map,
-                                   uint32_t PageSize) {
+std::vector<PfnRun> pfnRuns(const GuestMemoryMap &Map, uint32_t PageSize) {
   std::vector<PfnRun> Runs;
   for (const MemoryBlock &Blk : Map.blocks()) {
     uint64_t First = Blk.GuestStart / PageSize;
@@ -151,10 +155,67 @@ static std::vector<PfnRun> pfnRuns(const GuestMemoryMap &Map,
   return Runs;
 }
 
+namespace {
+
+/// The pages of \p Ram whose RAM \p Held holds all of: \p Ram's runs
+/// without every page that has a byte of \p Ram that \p Held lacks. (Held
+/// is a part of Ram: each of its blocks lies within one of Ram's.)
+std::vector<PfnRun> heldRuns(const GuestMemoryMap &Ram,
+                             const GuestMemoryMap &Held, uint32_t PS) {
+  // The guest-physical bytes of Ram that Held lacks, as pages.
+  std::vector<PfnRun> Lacking;
+  auto Lack = [&](uint64_t From, uint64_t To) {
+    if (From >= To)
+      return;
+    PfnRun R{From / PS, divideCeil(To, PS)};
+    if (!Lacking.empty() && R.First <= Lacking.back().End)
+      Lacking.back().End = std::max(Lacking.back().End, R.End);
+    else
+      Lacking.push_back(R);
+  };
+  ArrayRef<MemoryBlock> H = Held.blocks();
+  size_t J = 0;
+  for (const MemoryBlock &B : Ram.blocks()) {
+    uint64_t Pos = B.GuestStart;
+    while (J < H.size() && H[J].GuestEnd <= Pos)
+      ++J;
+    for (size_t K = J; K < H.size() && H[K].GuestStart < B.GuestEnd; ++K) {
+      Lack(Pos, std::max(Pos, H[K].GuestStart));
+      Pos = std::max(Pos, std::min(H[K].GuestEnd, B.GuestEnd));
+    }
+    Lack(Pos, B.GuestEnd);
+  }
+  // Ram's pages, less those.
+  std::vector<PfnRun> Out;
+  size_t L = 0;
+  for (PfnRun R : pfnRuns(Ram, PS)) {
+    while (L < Lacking.size() && Lacking[L].End <= R.First)
+      ++L;
+    uint64_t P = R.First;
+    for (size_t K = L; K < Lacking.size() && Lacking[K].First < R.End; ++K) {
+      if (Lacking[K].First > P)
+        Out.push_back({P, Lacking[K].First});
+      P = std::max(P, Lacking[K].End);
+    }
+    if (P < R.End)
+      Out.push_back({P, R.End});
+  }
+  return Out;
+}
+
+} // namespace
+
 Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
                             const GuestMemoryMap &Map, uint64_t NotesCapacity) {
+  return layOut(A, BlockSize, Map, Map, NotesCapacity);
+}
+
+Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
+                            const GuestMemoryMap &Ram,
+                            const GuestMemoryMap &Held,
+                            uint64_t NotesCapacity) {
   uint32_t PS = BlockSize;
-  if (Map.empty())
+  if (Held.empty())
     return createStringError(inconvertibleErrorCode(),
                              "internal error: no guest RAM to dump");
   if (!isPowerOf2_32(PS) || PS < 512)
@@ -162,10 +223,11 @@ Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
                              "internal error: bad page size");
   FileLayout L;
   L.BlockSize = PS;
-  L.Runs = pfnRuns(Map, PS);
+  L.RamRuns = pfnRuns(Ram, PS);
+  L.Runs = &Ram == &Held ? L.RamRuns : heldRuns(Ram, Held, PS);
   for (const PfnRun &R : L.Runs)
     L.Pages += R.End - R.First;
-  L.MaxMapnr = maxMapnr(Map, PS);
+  L.MaxMapnr = maxMapnr(Ram, PS);
 
   // Block 1 on: the sub header, the notes right after it.
   uint64_t SubSize = subHeaderSize(A.KdumpHeader);
@@ -188,7 +250,9 @@ SubHeader subHeader(const FileLayout &L, const NoteSegment &Notes,
                     int64_t PhysBase) {
   SubHeader H;
   H.PhysBase = PhysBase;
-  H.DumpLevel = 0; // nothing excluded: every page of guest RAM is there
+  // 0: no page excluded by its kind (makedumpfile -d's bits); pages a
+  // partial dump lacks are excluded by the second bitmap alone.
+  H.DumpLevel = 0;
   H.OffsetNote = L.NotesOffset;
   H.SizeNote = Notes.bytes().size();
   if (std::optional<NoteSegment::TextRange> V = Notes.vmcoreInfoText()) {

@@ -75,10 +75,21 @@ std::vector<uint8_t> encodeSubHeader(const Arch &A, const SubHeader &H);
 void appendPageDesc(std::vector<uint8_t> &Out, bool LittleEndian,
                     uint64_t Offset, uint32_t Size, uint32_t Flags);
 
+/// Consecutive PFNs of guest RAM: [First, End).
+struct PfnRun {
+  uint64_t First = 0, End = 0;
+};
+
+/// The pages that have bytes of \p Map's blocks, as runs.
+std::vector<PfnRun> pfnRuns(const GuestMemoryMap &Map, uint32_t PageSize);
+
 /// One past the highest PFN of guest RAM.
 uint64_t maxMapnr(const GuestMemoryMap &Map, uint32_t PageSize);
-/// Bytes [From, From + Len) of the bitmap of the pages of \p Map (bit
-/// PFN % 8 of byte PFN / 8 set for every page that holds guest RAM).
+/// Bytes [From, From + Len) of the bitmap of \p Runs (bit PFN % 8 of byte
+/// PFN / 8 set for every page of a run).
+std::vector<uint8_t> bitmapBytes(llvm::ArrayRef<PfnRun> Runs, uint64_t From,
+                                 uint64_t Len);
+/// The same for the pages of \p Map (every page that holds guest RAM).
 std::vector<uint8_t> bitmapBytes(const GuestMemoryMap &Map, uint32_t PageSize,
                                  uint64_t From, uint64_t Len);
 
@@ -88,16 +99,15 @@ std::vector<uint8_t> flatHeader();
 void appendFlatDataHeader(std::vector<uint8_t> &Out, int64_t Offset,
                           int64_t Size);
 
-/// Consecutive PFNs of guest RAM: [First, End).
-struct PfnRun {
-  uint64_t First = 0, End = 0;
-};
-
 /// Where everything goes in the raw file of one dump.
 struct FileLayout {
   uint32_t BlockSize = 0;
-  std::vector<PfnRun> Runs; ///< The pages dumped, ascending.
-  uint64_t Pages = 0;       ///< Pages dumped (all of guest RAM's).
+  /// The pages of guest RAM (the first bitmap), ascending.
+  std::vector<PfnRun> RamRuns;
+  /// The pages dumped (the second bitmap), ascending: every page of
+  /// RamRuns, but in a partial dump only those whose RAM it holds.
+  std::vector<PfnRun> Runs;
+  uint64_t Pages = 0; ///< Pages dumped (all of guest RAM's).
   uint64_t MaxMapnr = 0;
   uint64_t NotesOffset = 0;  ///< Right after the sub header.
   uint64_t SubHdrBlocks = 0; ///< The sub header and the notes' room.
@@ -115,6 +125,13 @@ struct FileLayout {
 /// counts.
 llvm::Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
                                   const GuestMemoryMap &Map,
+                                  uint64_t NotesCapacity);
+/// The layout of a partial dump: the guest's RAM is \p Ram, the pages
+/// dumped those whose RAM \p Held (a part of Ram) holds all of; the others
+/// are excluded (set in the first bitmap only).
+llvm::Expected<FileLayout> layOut(const Arch &A, uint32_t BlockSize,
+                                  const GuestMemoryMap &Ram,
+                                  const GuestMemoryMap &Held,
                                   uint64_t NotesCapacity);
 
 /// The sub header of a file laid out as \p L, holding \p Notes (at most the

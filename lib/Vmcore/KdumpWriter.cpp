@@ -86,7 +86,8 @@ class KdumpWriter final : public VmcoreWriter {
 public:
   KdumpWriter(const VmcoreInput &In, const KdumpOptions &Options)
       : A(In.Guest), Map(In.Map), GuestRam(In.GuestRam), Notes(In.Notes),
-        Memory(In.Memory), Warnings(In.Warnings), Options(Options) {}
+        Ram(In.Ram ? *In.Ram : In.Map), Memory(In.Memory),
+        Warnings(In.Warnings), Options(Options) {}
 
   StringRef formatName() const override { return "kdump"; }
   Error layOut() override;
@@ -107,6 +108,8 @@ private:
   const GuestMemoryMap &Map;
   const GuestMemoryMap &GuestRam;
   VmcoreNotes &Notes;
+  /// The RAM of the first bitmap; the second has the pages of Map.
+  const GuestMemoryMap &Ram;
   MemorySource &Memory;
   std::vector<std::string> &Warnings;
   const KdumpOptions Options;
@@ -189,11 +192,14 @@ void KdumpWriter::readGuestKernel(const NoteSegment &Finished) {
 }
 
 Error KdumpWriter::emitBitmaps(Sink &S) {
-  // Both bitmaps are the same: every page of guest RAM is dumped.
+  // The first bitmap has the pages of guest RAM, the second those dumped:
+  // the same, but in a partial dump, which leaves out (excludes) the pages
+  // whose RAM the core lacks.
   for (uint64_t Copy = 0; Copy < 2; ++Copy) {
+    ArrayRef<kdump::PfnRun> Runs = Copy == 0 ? L.RamRuns : L.Runs;
     for (uint64_t Pos = 0; Pos < L.BitmapBytes;) {
       uint64_t N = std::min<uint64_t>(L.BitmapBytes - Pos, CopyChunkSize);
-      std::vector<uint8_t> Bits = kdump::bitmapBytes(Map, PS, Pos, N);
+      std::vector<uint8_t> Bits = kdump::bitmapBytes(Runs, Pos, N);
       if (Error E = S.put(L.BitmapOffset + Copy * L.BitmapBytes + Pos, Bits))
         return E;
       Pos += N;
@@ -353,7 +359,7 @@ Error KdumpWriter::layOut() {
     return E;
   PS = blockSize();
   Expected<kdump::FileLayout> Layout =
-      kdump::layOut(A, PS, Map, Notes.capacity());
+      kdump::layOut(A, PS, Ram, Map, Notes.capacity());
   if (!Layout)
     return Layout.takeError();
   L = std::move(*Layout);

@@ -6,12 +6,14 @@
 
 #include "Commands/Progress.h"
 #include "Input/QemuCoreFile.h"
+#include "Qemu/QemuCoverage.h"
 #include "Qemu/QemuMemoryMap.h"
 #include "Qemu/QemuSession.h"
 #include "Qemu/QemuVmcoreInfo.h"
 #include "Targets/QemuTarget.h"
 
 #include "qemudump/Arch/ArchChoice.h"
+#include "qemudump/Command/CoverageReport.h"
 #include "qemudump/Guest/VmcoreInfo.h"
 #include "qemudump/Guest/VmcoreInfoScanner.h"
 #include "qemudump/Input/MemoryFault.h"
@@ -52,6 +54,8 @@ private:
     uint64_t Hi = O.Begin ? *O.Begin + *O.Length : UINT64_MAX;
     return Row.GuestEnd > Lo && Row.GuestStart < Hi;
   }
+  Error cover();
+  Error refuseIncomplete() const;
   Error probe();
   Error planNotes();
   DumpSummary summaryHeader() const;
@@ -80,6 +84,10 @@ private:
   GuestMemoryMap FullMap;         ///< All of guest RAM.
   std::vector<FlatRangeRow> Rows; ///< QEMU's RAM flat ranges.
   GuestMemoryMap Map;             ///< What is dumped.
+  /// What the core holds of the RAM selected.
+  GuestCoverage Coverage;
+  /// A partial dump: the RAM selected, of which Map is what the core holds.
+  std::optional<GuestMemoryMap> Selected;
   /// QEMU's target, its vCPUs read.
   std::unique_ptr<QemuTarget> Target;
   ArchChoice Arch;
@@ -104,7 +112,7 @@ Error DumpPipeline::openQemu() {
   lap("the core");
   Expected<GuestMemory> Memory = readGuestMemory(*Session);
   if (!Memory)
-    return withKnownDamage(Memory.takeError(), *Source);
+    return structuresUnreadable(Memory.takeError(), *Source);
   FullMap = std::move(Memory->Map);
   Rows = std::move(Memory->Rows);
   Warnings.insert(Warnings.end(), Memory->Warnings.begin(),
@@ -203,6 +211,14 @@ DumpSummary DumpPipeline::summaryHeader() const {
     Sum.ArchNotes.push_back(Arch.Origin);
   Sum.Blocks = Map.blocks().size();
   Sum.Reader = Source->reader();
+  if (Selected) {
+    DumpSummary::Partial P;
+    P.HeldBytes = Coverage.heldBytes();
+    P.TotalBytes = Coverage.TotalBytes;
+    for (const MissingRange &M : Coverage.Missing)
+      P.Missing.push_back(describeMissing(M));
+    Sum.PartialDump = std::move(P);
+  }
   // Once per region and reason: a sparse region's discarded parts are many.
   for (const FlatRangeRow &R : Rows) {
     std::string What = R.Region + " (" + R.Detail + ")";
@@ -238,7 +254,13 @@ std::unique_ptr<VmcoreWriter> DumpPipeline::writer(const VmcoreInput &In,
 Expected<DumpSummary> DumpPipeline::write() {
   DumpSummary Sum = summaryHeader();
   MemorySource &Memory = Scanner ? *Scanner : *Source;
-  VmcoreInput In{*Arch.Guest, Map, FullMap, *Notes, Memory, Warnings};
+  VmcoreInput In{*Arch.Guest,
+                 Map,
+                 FullMap,
+                 *Notes,
+                 Memory,
+                 Warnings,
+                 Selected ? &*Selected : nullptr};
   std::unique_ptr<VmcoreWriter> W = writer(In, Sum);
   if (Error E = W->layOut())
     return std::move(E);
@@ -278,15 +300,6 @@ Expected<DumpSummary> DumpPipeline::write() {
   return Sum;
 }
 
-/// The row whose range holds guest-physical \p GuestStart, if any.
-static const FlatRangeRow *rowAt(ArrayRef<FlatRangeRow> Rows,
-                                 uint64_t GuestStart) {
-  for (const FlatRangeRow &R : Rows)
-    if (R.GuestStart <= GuestStart && GuestStart < R.GuestEnd)
-      return &R;
-  return nullptr;
-}
-
 /// The region whose range holds guest-physical \p GuestStart.
 static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
   const FlatRangeRow *R = rowAt(Rows, GuestStart);
@@ -295,77 +308,128 @@ static std::string regionAt(ArrayRef<FlatRangeRow> Rows, uint64_t GuestStart) {
 
 /// Guest RAM that the core lacks because the kernel's coredump_filter left
 /// its shared mapping out: which mapping, and the filter bit that keeps it.
-static Error sharedMappingLeftOut(ArrayRef<FlatRangeRow> Rows,
-                                  const MemoryFault::GuestContext &C) {
-  // QEMU's RAM in base pages is at most 64 KiB a page (arm64, ppc64); a
-  // hugetlbfs page is 1 MiB (s390x) or larger.
-  constexpr uint64_t MaxBasePage = 64 * 1024;
-  const FlatRangeRow *Row = rowAt(Rows, C.Start);
-  std::string Region = Row ? Row->Region : "?";
-  bool Huge = Row && Row->PageSize > MaxBasePage;
-  return createStringError(
-      inconvertibleErrorCode(),
-      formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x}), QEMU "
-              "address {3:x}) is a shared mapping of {4}, which the kernel's "
-              "coredump_filter (0x33 by default) leaves out of cores: the "
-              "core holds none of its bytes (they are not zeros) and the "
-              "guest cannot be dumped from it. For the next core, set bit "
-              "{5} ({6:x2}, {7}) of QEMU's coredump_filter before it crashes "
-              "(echo {8:x} > /proc/QEMU_PID/coredump_filter, or the host's "
-              "kernel command line coredump_filter={8:x}), or use QEMU's own "
-              "dump-guest-memory (virsh dump --memory-only) while the guest "
-              "is alive; --begin/--length dumps the rest of guest RAM",
-              Region, C.Start, C.End, C.HostAddr,
-              Huge ? "hugetlbfs pages (memory-backend-file on hugetlbfs or "
-                     "memory-backend-memfd with hugetlb=on, and share=on)"
-                   : "a file (memory-backend-file with share=on)",
-              Huge ? 6 : 3, Huge ? 0x40 : 0x08,
-              Huge ? "hugetlb shared" : "file-backed shared",
-              0x33 | (Huge ? 0x40 : 0x08))
-          .str());
+static std::string sharedMappingLeftOut(ArrayRef<FlatRangeRow> Rows,
+                                        const MissingRange &M) {
+  bool Huge = M.Cause == MissingCause::SharedHugetlb;
+  return formatv(
+      "the RAM of region '{0}' (guest-physical [{1:x}, {2:x}), QEMU "
+      "address {3:x}) is a shared mapping of {4}, which the kernel's "
+      "coredump_filter (0x33 by default) leaves out of cores: the core "
+      "holds none of its bytes (they are not zeros). For the next core, set "
+      "bit {5} ({6:x2}, {7}) of QEMU's coredump_filter before it crashes "
+      "(echo {8:x} > /proc/QEMU_PID/coredump_filter, or the host's kernel "
+      "command line coredump_filter={8:x}), or use QEMU's own "
+      "dump-guest-memory (virsh dump --memory-only) while the guest is alive",
+      regionAt(Rows, M.GuestStart), M.GuestStart, M.GuestEnd, M.HostAddr,
+      Huge ? "hugetlbfs pages (memory-backend-file on hugetlbfs or "
+             "memory-backend-memfd with hugetlb=on, and share=on)"
+           : "a file (memory-backend-file with share=on)",
+      Huge ? 6 : 3, Huge ? 0x40 : 0x08,
+      Huge ? "hugetlb shared" : "file-backed shared",
+      0x33 | (Huge ? 0x40 : 0x08));
 }
 
-/// Every block's first and last byte readable. With dump-guest-core on, a
-/// block that no mapping of the core holds is a corrupt RAMBlock.host, not
-/// the dump-guest-core=off a core source would guess.
-Error DumpPipeline::probe() {
-  // RAM of a backend with dump=off is not in a core (not even as zeros):
-  // an error, before anything is read. (A live QEMU's is readable.)
-  bool FromCore = isCoreProcess(Session->process());
+/// RAM at a QEMU address no mapping of the core holds, although QEMU ran
+/// with dump-guest-core=on.
+static Error corruptHost(ArrayRef<FlatRangeRow> Rows, uint64_t Start,
+                         uint64_t End, uint64_t HostAddr) {
+  return corruptError(
+      formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) would "
+              "be at QEMU address {3:x}, which no mapping of the core holds "
+              "although QEMU ran with dump-guest-core=on: its RAMBlock.host "
+              "is corrupt",
+              regionAt(Rows, Start), Start, End, HostAddr));
+}
+
+/// Whether \p M starts at the start of one of \p Map's blocks.
+static bool startsBlock(const GuestMemoryMap &Map, const MissingRange &M) {
+  return any_of(Map.blocks(), [&](const MemoryBlock &B) {
+    return B.GuestStart == M.GuestStart;
+  });
+}
+
+/// Guest RAM of a memory backend QEMU ran with dump=off.
+static std::string dumpOffBackend(ArrayRef<FlatRangeRow> Rows,
+                                  const MissingRange &M) {
+  return formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "
+                 "is memory backend '{3}', which QEMU ran with dump=off: "
+                 "QEMU left it out of its core (MADV_DONTDUMP), so the core "
+                 "holds none of its bytes (they are not zeros). Give the "
+                 "backend dump=on (-object memory-backend-...,id={3},dump=on; "
+                 "libvirt: <memory dumpCore='on'>) for the next core",
+                 regionAt(Rows, M.GuestStart), M.GuestStart, M.GuestEnd,
+                 M.Region);
+}
+
+/// What the core holds of the RAM selected (QEMU's RAM that a dump=off
+/// backend kept out of it included). A core that lacks some is refused
+/// unless --partial; with it, the map dumped is what the core holds.
+Error DumpPipeline::cover() {
   for (const FlatRangeRow &R : Rows)
     if (!R.Undumpable.empty() && selected(R))
       return createStringError(inconvertibleErrorCode(), R.Undumpable);
-  for (const FlatRangeRow &R : Rows)
-    if (FromCore && !R.DumpOffBackend.empty() && selected(R))
-      return createStringError(
-          inconvertibleErrorCode(),
-          formatv("the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "
-                  "is memory backend '{3}', which QEMU ran with dump=off: "
-                  "QEMU left it out of its core (MADV_DONTDUMP), so the core "
-                  "holds none of its bytes (they are not zeros) and the "
-                  "guest cannot be dumped from it. Give the backend dump=on "
-                  "(-object memory-backend-...,id={3},dump=on; libvirt: "
-                  "<memory dumpCore='on'>) for the next core, or dump the "
-                  "rest of guest RAM with --begin/--length",
-                  R.Region, R.GuestStart, R.GuestEnd, R.DumpOffBackend)
-              .str());
+  Coverage =
+      qemuCoverage(Map, Rows, *Source, isCoreProcess(Session->process()));
+  lap("coverage");
+  if (Coverage.complete())
+    return Error::success();
+  if (!O.Partial || Coverage.heldBytes() == 0)
+    return refuseIncomplete();
+  Selected = std::move(Map);
+  Map = Coverage.Held;
+  for (std::string &W : partialWarnings(Coverage, Source->truncatedSize()))
+    Warnings.push_back(std::move(W));
+  return Error::success();
+}
+
+/// Why the core cannot give all of the RAM selected, by the first range it
+/// lacks, and what --partial would write instead.
+Error DumpPipeline::refuseIncomplete() const {
+  const MissingRange &M = Coverage.Missing.front();
+  bool Sel = O.Begin.has_value();
+  std::string Offer = partialOffer(Coverage, Sel);
+  auto Fail = [](const Twine &Text) {
+    return createStringError(inconvertibleErrorCode(), Text.str());
+  };
+  switch (M.Cause) {
+  case MissingCause::DumpOffBackend:
+    return Fail(dumpOffBackend(Rows, M) + ". For this one, " + Offer);
+  case MissingCause::SharedFile:
+  case MissingCause::SharedHugetlb:
+    return Fail(sharedMappingLeftOut(Rows, M) + ". For this one, " + Offer);
+  case MissingCause::Truncated:
+    return Fail(truncatedRefusal(Coverage, Sel, M, regionAt(Rows, M.GuestStart),
+                                 Source->truncatedSize()));
+  case MissingCause::NotInCore:
+    // A block whose very first byte is in no mapping although QEMU dumped
+    // its RAM: its host pointer is wrong.
+    if (Session->dumpGuestCore().value_or(false) && startsBlock(Map, M))
+      return corruptHost(Rows, M.GuestStart, M.GuestEnd, M.HostAddr);
+    return Fail(formatv("cannot read guest-physical [{0:x}, {1:x}) of region "
+                        "'{2}' at QEMU address {3:x}: no segment of the core "
+                        "holds it (a core written without that mapping, or "
+                        "one that does not belong to this QEMU); {4}",
+                        M.GuestStart, M.GuestEnd, regionAt(Rows, M.GuestStart),
+                        M.HostAddr, Offer));
+  }
+  llvm_unreachable("a missing cause without a refusal");
+}
+
+/// Every block's first and last byte readable: a source that cannot say
+/// what it lacks (a live process, a minidump read through LLDB) fails here
+/// rather than in the middle of the file. With dump-guest-core on, a block
+/// that no mapping holds is a corrupt RAMBlock.host.
+Error DumpPipeline::probe() {
   Error E = checkBlocksReadable(Map, *Source);
   lap("probe");
   if (!E || !Session->dumpGuestCore().value_or(false))
     return E;
   return handleErrors(
       std::move(E), [&](std::unique_ptr<MemoryFault> F) -> Error {
-        if (F->kind() == MemoryFault::FileBacked && F->guestContext())
-          return sharedMappingLeftOut(Rows, *F->guestContext());
         if (F->kind() != MemoryFault::NotMapped || !F->guestContext())
           return Error(std::move(F));
         const MemoryFault::GuestContext &C = *F->guestContext();
-        return corruptError(formatv(
-            "the RAM of region '{0}' (guest-physical [{1:x}, {2:x})) "
-            "would be at QEMU address {3:x}, which no mapping of the core "
-            "holds although QEMU ran with dump-guest-core=on: its "
-            "RAMBlock.host is corrupt",
-            regionAt(Rows, C.Start), C.Start, C.End, C.HostAddr));
+        return corruptHost(Rows, C.Start, C.End, C.HostAddr);
       });
 }
 
@@ -375,6 +439,8 @@ Expected<DumpSummary> DumpPipeline::run() {
   if (Error E = chooseArch())
     return std::move(E);
   if (Error E = selectRange())
+    return std::move(E);
+  if (Error E = cover())
     return std::move(E);
   if (Error E = probe())
     return std::move(E);

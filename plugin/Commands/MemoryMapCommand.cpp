@@ -6,9 +6,11 @@
 
 #include "Commands/CommandReply.h"
 #include "Input/QemuCoreFile.h"
+#include "Qemu/QemuCoverage.h"
 #include "Qemu/QemuMemoryMap.h"
 #include "Qemu/QemuSession.h"
 
+#include "qemudump/Command/CoverageReport.h"
 #include "qemudump/Command/DumpSummary.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -19,7 +21,27 @@ namespace qemudump {
 
 namespace {
 
-std::string table(const GuestMemory &Memory) {
+/// What the core holds of the RAM of row \p R: "  core: all"; "" for a
+/// range that is not dumped, or a source that cannot tell.
+std::string rowCoverage(const GuestMemory &Memory, const FlatRangeRow &R,
+                        MemorySource &Source, bool FromCore) {
+  if (R.Status != RangeStatus::Added && R.Status != RangeStatus::Joined)
+    return "";
+  if (!FromCore || !Source.knowsAvailability())
+    return "";
+  Expected<GuestMemoryMap> Part =
+      Memory.Map.clip(R.GuestStart, R.GuestEnd - R.GuestStart);
+  if (!Part) {
+    consumeError(Part.takeError()); // none of it is RAM dumped
+    return "";
+  }
+  return "  " +
+         coverageCell(qemuCoverage(*Part, Memory.Rows, Source, FromCore));
+}
+
+/// The map, each RAM range with what the core holds of it, and a total.
+std::string table(const GuestMemory &Memory, MemorySource &Source,
+                  bool FromCore) {
   std::string Text = "guest RAM blocks:\n"
                      "target_start     target_end       host_addr        "
                      "message               count region\n"
@@ -27,13 +49,28 @@ std::string table(const GuestMemory &Memory) {
                      "--------------------- ----- ------\n";
   for (const FlatRangeRow &R : Memory.Rows)
     Text +=
-        formatv("{0:x-16} {1:x-16} {2:x-16} {3,-21} {4,5} {5}\n", R.GuestStart,
-                R.GuestEnd, R.HostAddr, R.shown(), R.BlockCount, R.Region)
+        formatv("{0:x-16} {1:x-16} {2:x-16} {3,-21} {4,5} {5}{6}\n",
+                R.GuestStart, R.GuestEnd, R.HostAddr, R.shown(), R.BlockCount,
+                R.Region, rowCoverage(Memory, R, Source, FromCore))
             .str();
   const GuestMemoryMap &Map = Memory.Map;
-  Text += formatv("{0} {1}, {2} of guest RAM\n", Map.blocks().size(),
+  if (!FromCore || !Source.knowsAvailability())
+    return Text + formatv("{0} {1}, {2} of guest RAM\n", Map.blocks().size(),
+                          Map.blocks().size() == 1 ? "block" : "blocks",
+                          humanBytes(Map.totalBytes()))
+                      .str();
+  GuestCoverage All = qemuCoverage(Map, Memory.Rows, Source, FromCore);
+  Text += formatv("{0} {1}, {2} of guest RAM; {3}{4}\n", Map.blocks().size(),
                   Map.blocks().size() == 1 ? "block" : "blocks",
-                  humanBytes(Map.totalBytes()))
+                  humanBytes(Map.totalBytes()),
+                  All.complete() ? "the core holds all of it"
+                                 : heldSentence(All, /*Selected=*/false),
+                  All.complete()
+                      ? ""
+                      : formatv(", {0} missing in {1} range(s)",
+                                humanBytes(All.TotalBytes - All.heldBytes()),
+                                All.Missing.size())
+                            .str())
               .str();
   return Text;
 }
@@ -53,12 +90,12 @@ Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
     return Source.takeError();
   Expected<GuestMemory> Memory = readGuestMemory(*S);
   if (!Memory)
-    return withKnownDamage(Memory.takeError(), **Source);
+    return structuresUnreadable(Memory.takeError(), **Source);
   Warnings = Memory->Warnings;
   for (const FlatRangeRow &R : Memory->Rows)
     if (!R.Undumpable.empty())
       Warnings.push_back(R.Undumpable);
-  return table(*Memory);
+  return table(*Memory, **Source, isCoreProcess(S->process()));
 }
 
 } // namespace

@@ -122,17 +122,28 @@ Error noDebugInfo(lldb::SBModule Exe, StringRef Name) {
 
 } // namespace
 
+/// What LLDB's "Unknown core file format" before this error may mean.
+constexpr const char *CompressedCoreAdvice =
+    ". A core systemd-coredump stored (/var/lib/systemd/coredump/core.*.zst, "
+    ".lz4 or .xz) is compressed, and LLDB cannot open it: write it out with "
+    "`coredumpctl dump PID -o core` (or unzstd/lz4 -d/unxz), or run "
+    "`coredumpctl debug --debugger=lldb PID` and load the plugin there";
+
 Expected<QemuSession> QemuSession::open(lldb::SBDebugger Debugger) {
   lldb::SBTarget Target = Debugger.GetSelectedTarget();
   if (!Target.IsValid())
-    return sessionError("no target: load QEMU and its core first, e.g. "
-                        "`lldb qemu-system-x86_64 -c core` or `target create "
-                        "qemu-system-x86_64 --core core`");
+    return sessionError(formatv("no target: load QEMU and its core first, "
+                                "e.g. `lldb qemu-system-x86_64 -c core` or "
+                                "`target create qemu-system-x86_64 --core "
+                                "core`{0}",
+                                CompressedCoreAdvice));
   lldb::SBProcess Process = Target.GetProcess();
   if (!Process.IsValid())
-    return sessionError("the target has no process: load QEMU's core "
-                        "(`target create --core core qemu-system-x86_64`) or "
-                        "attach to a running QEMU (`process attach -p PID`)");
+    return sessionError(formatv("the target has no process: load QEMU's "
+                                "core (`target create --core core "
+                                "qemu-system-x86_64`) or attach to a running "
+                                "QEMU (`process attach -p PID`){0}",
+                                CompressedCoreAdvice));
   if (Error E = checkProcessState(Process))
     return std::move(E);
 

@@ -205,6 +205,43 @@ TEST_F(CoreFileMemoryTest, FileBackedPagesLeftOutAreNotZeros) {
                                  "coredump filter left out"));
 }
 
+TEST_F(CoreFileMemoryTest, AvailabilitySaysWhatTheCoreLacksAndWhy) {
+  writeCore(/*CutAt=*/0x2800);
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  EXPECT_TRUE((*M)->knowsAvailability());
+  EXPECT_EQ((*M)->truncatedSize(), std::optional<uint64_t>(0x2800));
+  // Held up to the cut, then lacking: where the bytes would be.
+  MemorySource::Availability A = (*M)->availability(0x10000, 0x2000);
+  EXPECT_TRUE(A.Held);
+  EXPECT_EQ(A.Length, 0x1800u);
+  A = (*M)->availability(0x11800, 0x800);
+  EXPECT_FALSE(A.Held);
+  EXPECT_EQ(A.Why, MemoryFault::Truncated);
+  EXPECT_EQ(A.FileOffset, 0x2800u);
+  EXPECT_EQ(A.Length, 0x800u);
+  // Pages past p_filesz of an anonymous mapping are zeros: held.
+  A = (*M)->availability(0x21000, 0x2000);
+  EXPECT_TRUE(A.Held);
+  EXPECT_EQ(A.Length, 0x2000u);
+  // A file-backed mapping without bytes; an address in no segment, up to
+  // the next one.
+  A = (*M)->availability(0x30000, 0x2000);
+  EXPECT_FALSE(A.Held);
+  EXPECT_EQ(A.Why, MemoryFault::FileBacked);
+  A = (*M)->availability(0x12000, 0x20000);
+  EXPECT_FALSE(A.Held);
+  EXPECT_EQ(A.Why, MemoryFault::NotMapped);
+  EXPECT_EQ(A.Length, 0xe000u);
+}
+
+TEST_F(CoreFileMemoryTest, AWholeCoreIsNotTruncated) {
+  writeCore();
+  auto M = CoreFileMemory::open(Path);
+  ASSERT_TRUE(succeeded(M));
+  EXPECT_FALSE((*M)->truncatedSize().has_value());
+}
+
 TEST_F(CoreFileMemoryTest, TruncatedCoreIsNamed) {
   writeCore(/*CutAt=*/0x2800);
   auto M = CoreFileMemory::open(Path);

@@ -31,6 +31,7 @@ TEST(DumpOptionsTest, FileAndArch) {
   EXPECT_EQ(O->FormatName, "elf");
   EXPECT_FALSE(O->Kdump.has_value());
   EXPECT_TRUE(O->CpuNotes);
+  EXPECT_FALSE(O->Partial);
   O = parse("out x86_64"); // any case
   ASSERT_TRUE(succeeded(O));
   ASSERT_NE(O->RequestedArch, nullptr);
@@ -46,7 +47,8 @@ TEST(DumpOptionsTest, PositionalErrors) {
   EXPECT_EQ(errorOf(parse("")),
             "expected FILE and an optional ARCH, got 0 argument(s); usage: "
             "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] [--threads "
-            "N] [--no-cpu-notes] [--no-sync] [-v] [--vmcoreinfo SOURCE] FILE "
+            "N] [--partial] [--no-cpu-notes] [--no-sync] [-v] [--vmcoreinfo "
+            "SOURCE] FILE "
             "[ARCH]");
   EXPECT_THAT(errorOf(parse("out X86_64 extra")),
               testing::StartsWith("expected FILE and an optional ARCH, got 3 "
@@ -142,6 +144,11 @@ TEST(DumpOptionsTest, ThreadsAndNotes) {
   O = parse("--no-sync out");
   ASSERT_TRUE(succeeded(O));
   EXPECT_FALSE(O->Sync);
+  O = parse("--partial -f kdump-zlib out");
+  ASSERT_TRUE(succeeded(O));
+  EXPECT_TRUE(O->Partial);
+  EXPECT_EQ(errorOf(parse("--partial=yes out")).substr(0, 32),
+            "unknown option '--partial=yes'; ");
   EXPECT_FALSE(O->Verbose);
   for (const char *V : {"-v out", "--verbose out"}) {
     O = parse(V);
@@ -176,9 +183,10 @@ TEST(DumpOptionsTest, VmcoreInfoSources) {
 }
 
 TEST(DumpOptionsTest, UnknownOptionsListTheTable) {
-  const char *Known = "; the options are -b/--begin ADDR, -l/--length LEN, "
-                      "-f/--format FORMAT, --threads N, --no-cpu-notes, "
-                      "--no-sync, -v/--verbose, --vmcoreinfo SOURCE";
+  const char *Known =
+      "; the options are -b/--begin ADDR, -l/--length LEN, "
+      "-f/--format FORMAT, --threads N, --partial, --no-cpu-notes, "
+      "--no-sync, -v/--verbose, --vmcoreinfo SOURCE";
   EXPECT_EQ(errorOf(parse("--bogus out")),
             std::string("unknown option '--bogus'") + Known);
   // A flag takes no value; a short option is not a long one.
@@ -189,9 +197,10 @@ TEST(DumpOptionsTest, UnknownOptionsListTheTable) {
 }
 
 TEST(DumpOptionsTest, SyntaxAndHelpComeFromTheTable) {
-  EXPECT_EQ(dumpSyntax(), "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] "
-                          "[--threads N] [--no-cpu-notes] [--no-sync] [-v] "
-                          "[--vmcoreinfo SOURCE] FILE [ARCH]");
+  EXPECT_EQ(dumpSyntax(),
+            "qemu dump-guest-memory [-b ADDR -l LEN] [-f FORMAT] "
+            "[--threads N] [--partial] [--no-cpu-notes] [--no-sync] [-v] "
+            "[--vmcoreinfo SOURCE] FILE [ARCH]");
   const std::string &H = dumpHelp();
   EXPECT_THAT(H, testing::HasSubstr("one of (any case): " + archNameList()));
   EXPECT_THAT(H, testing::HasSubstr(

@@ -239,6 +239,34 @@ TEST(KdumpFormatTest, LayoutPlacesEveryPart) {
   EXPECT_EQ(L->DataOffset, L->ZeroPageOffset + PS);
 }
 
+TEST(KdumpFormatTest, APartialLayoutExcludesThePagesItLacks) {
+  GuestMemoryMap Ram, Held;
+  // RAM: pages 0-159 and 256-1279. Held: pages 0-159, and 256 up to the
+  // middle of page 600 (a page held in part is excluded), then 1000-1279.
+  ASSERT_TRUE(succeeded(Ram.addRange(0, 0xa0000, 0x10000000)));
+  ASSERT_TRUE(succeeded(Ram.addRange(0x100000, 0x400000, 0x20000000)));
+  ASSERT_TRUE(succeeded(Held.addRange(0, 0xa0000, 0x10000000)));
+  ASSERT_TRUE(succeeded(Held.addRange(0x100000, 0x158800, 0x20000000)));
+  ASSERT_TRUE(succeeded(Held.addRange(0x3e8000, 0x118000, 0x202e8000)));
+  Expected<kdump::FileLayout> L = kdump::layOut(x86_64(), 0x1000, Ram, Held, 0);
+  ASSERT_TRUE(succeeded(L));
+  ASSERT_EQ(L->RamRuns.size(), 2u);
+  EXPECT_EQ(L->RamRuns[1].End, 1280u);
+  ASSERT_EQ(L->Runs.size(), 3u);
+  EXPECT_EQ(L->Runs[0].End, 160u);
+  EXPECT_EQ(L->Runs[1].First, 256u);
+  EXPECT_EQ(L->Runs[1].End, 600u);
+  EXPECT_EQ(L->Runs[2].First, 1000u);
+  EXPECT_EQ(L->Runs[2].End, 1280u);
+  EXPECT_EQ(L->Pages, 160u + 344 + 280);
+  EXPECT_EQ(L->MaxMapnr, 1280u);
+  // The first bitmap has every page of RAM, the second those dumped.
+  std::vector<uint8_t> First = kdump::bitmapBytes(L->RamRuns, 75, 1);
+  std::vector<uint8_t> Second = kdump::bitmapBytes(L->Runs, 75, 1);
+  EXPECT_EQ(First[0], 0xff); // pages 600-607
+  EXPECT_EQ(Second[0], 0x00);
+}
+
 TEST(KdumpFormatTest, LayoutGrowsWithNotesAndRam) {
   GuestMemoryMap Map;
   // RAM up to 64 GiB + 4 KiB: 2 MiB + 1 byte of bitmap, rounded to blocks.

@@ -15,6 +15,13 @@
     kdump-check.py drgn KDUMP ELF          (python with drgn) drgn opens KDUMP;
                                            all guest memory equals ELF's; the
                                            VMCOREINFO it uses matches ELF's
+    kdump-check.py partial KDUMP PART WHOLE
+                                           KDUMP of a partial dump: its first
+                                           bitmap has the pages of WHOLE's
+                                           PT_LOADs (all of guest RAM), its
+                                           second those of PART's (the
+                                           partial ELF vmcore), the rest
+                                           excluded
     kdump-check.py libkdumpfile KDUMP ELF  (python with libkdumpfile) it opens
                                            KDUMP (any word size); all guest
                                            memory equals ELF's
@@ -222,6 +229,31 @@ def elf_loads_and_vmcoreinfo(path):
     return loads, vmcoreinfo
 
 
+def page_bits(loads, bs, nbytes):
+    """A bitmap of nbytes with the pages of loads (paddr, offset, size)."""
+    bits = bytearray(nbytes)
+    for paddr, _, size in loads:
+        for pfn in range(paddr // bs, (paddr + size + bs - 1) // bs):
+            bits[pfn // 8] |= 1 << (pfn % 8)
+    return bytes(bits)
+
+
+def cmd_partial(kdump, part, whole):
+    h = read_header(kdump)
+    bs = h["block_size"]
+    n = len(h["bitmap1"])
+    ram = page_bits(elf_loads_and_vmcoreinfo(whole)[0], bs, n)
+    held = page_bits(elf_loads_and_vmcoreinfo(part)[0], bs, n)
+    count = lambda b: sum(bin(x).count("1") for x in b)
+    if h["bitmap1"] != ram:
+        fail("the first bitmap is not the pages of %s" % whole)
+    if h["bitmap2"] != held:
+        fail("the second bitmap is not the pages of %s" % part)
+    print("first bitmap: the %d pages of guest RAM" % count(ram))
+    print("second bitmap: the %d pages of the partial ELF vmcore, %d excluded"
+          % (count(held), count(ram) - count(held)))
+
+
 def cmd_drgn(kdump, elf):
     import drgn
     loads, text = elf_loads_and_vmcoreinfo(elf)
@@ -269,7 +301,8 @@ def main():
     cmd, args = sys.argv[1], sys.argv[2:]
     {"header": cmd_header, "same-but-time": cmd_same_but_time,
      "smaller": cmd_smaller, "phys-base": cmd_phys_base, "vmcoreinfo": cmd_vmcoreinfo,
-     "libkdumpfile": cmd_libkdumpfile, "drgn": cmd_drgn}[cmd](*args)
+     "libkdumpfile": cmd_libkdumpfile, "drgn": cmd_drgn,
+     "partial": cmd_partial}[cmd](*args)
 
 
 if __name__ == "__main__":

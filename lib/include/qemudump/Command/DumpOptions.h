@@ -48,6 +48,9 @@ struct DumpOptions {
   /// --threads, only with a kdump format.
   std::optional<unsigned> Threads;
   bool CpuNotes = true;
+  /// --partial: from a core that lacks part of guest RAM (cut short, or
+  /// without some mappings), dump the rest and leave that part out.
+  bool Partial = false;
   /// fsync the vmcore and its directory before saying it is written.
   bool Sync = true;
   /// After the summary, the time of each step (DumpSummary::formatPhases).

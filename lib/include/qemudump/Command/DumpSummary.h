@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace qemudump {
 
@@ -45,6 +46,14 @@ struct DumpSummary {
   std::string Reader;
   /// Guest memory shared with the core file rather than copied (reflink).
   uint64_t SharedBytes = 0;
+
+  /// Set for a partial dump (--partial from a core that lacks RAM).
+  struct Partial {
+    uint64_t HeldBytes = 0, TotalBytes = 0;
+    /// Each missing range: describeMissing().
+    std::vector<std::string> Missing;
+  };
+  std::optional<Partial> PartialDump;
 
   /// Set for a kdump file.
   struct Kdump {

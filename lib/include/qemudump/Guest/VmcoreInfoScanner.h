@@ -51,6 +51,10 @@ public:
   }
   llvm::Error read(uint64_t HostAddr,
                    llvm::MutableArrayRef<uint8_t> Buf) override;
+  Availability availability(uint64_t HostAddr, uint64_t MaxLen) override {
+    return Inner.availability(HostAddr, MaxLen);
+  }
+  bool knowsAvailability() const override { return Inner.knowsAvailability(); }
   std::optional<FileRun> fileRun(uint64_t HostAddr, uint64_t MaxLen) override {
     return Inner.fileRun(HostAddr, MaxLen);
   }
@@ -59,6 +63,9 @@ public:
   llvm::Error tookFileRun(uint64_t HostAddr, const FileRun &Run) override;
   std::optional<std::string> knownDamage() const override {
     return Inner.knownDamage();
+  }
+  std::optional<uint64_t> truncatedSize() const override {
+    return Inner.truncatedSize();
   }
   std::string reader() const override { return Inner.reader(); }
 

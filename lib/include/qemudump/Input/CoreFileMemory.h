@@ -51,6 +51,12 @@ public:
   llvm::Error read(uint64_t HostAddr,
                    llvm::MutableArrayRef<uint8_t> Buf) override;
   Extent extent(uint64_t HostAddr, uint64_t MaxLen) override;
+  /// Held: a segment's stored bytes within the file, and anonymous pages
+  /// left out (zeros). Not held: an address in no segment (NotMapped), a
+  /// file-backed mapping left out (FileBacked), bytes past the file's end
+  /// (Truncated).
+  Availability availability(uint64_t HostAddr, uint64_t MaxLen) override;
+  bool knowsAvailability() const override { return true; }
   /// The core's own bytes of a stored run (not a hole, not past the end).
   std::optional<FileRun> fileRun(uint64_t HostAddr, uint64_t MaxLen) override;
 
@@ -68,6 +74,9 @@ public:
   /// For a truncated core: "the core file 'X' is truncated: N of the M
   /// bytes its program headers describe".
   std::optional<std::string> knownDamage() const override;
+  std::optional<uint64_t> truncatedSize() const override {
+    return truncatedFrom() ? std::optional<uint64_t>(FileSize) : std::nullopt;
+  }
   std::string reader() const override { return "directly from the ELF core"; }
   /// The pid of the process the core is of (its first NT_PRSTATUS), if any.
   std::optional<uint64_t> processId() const { return Pid; }

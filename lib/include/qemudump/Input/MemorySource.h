@@ -13,6 +13,7 @@
 #define QEMUDUMP_INPUT_MEMORYSOURCE_H
 
 #include "qemudump/Guest/GuestMemoryMap.h"
+#include "qemudump/Input/MemoryFault.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/Error.h"
@@ -73,6 +74,30 @@ public:
     return llvm::Error::success();
   }
 
+  /// Whether the source holds a run of memory (stored, or known zeros), or
+  /// lacks it altogether: its bytes are not there, and are not zeros.
+  struct Availability {
+    bool Held = true;
+    uint64_t Length = 0; ///< > 0
+    /// Why not held: MemoryFault::Truncated, NotMapped or FileBacked.
+    MemoryFault::Kind Why = MemoryFault::Other;
+    /// Truncated: where the run's bytes would be in the source's file.
+    uint64_t FileOffset = 0;
+  };
+
+  /// What the source holds of [HostAddr, HostAddr + MaxLen): the first run,
+  /// at most \p MaxLen long. The default holds all of it (read() says what
+  /// it cannot read). A source that knows what it lacks (a core file cut
+  /// short, or without some mappings) says so here, so that a dump can leave
+  /// that memory out instead of failing on it.
+  virtual Availability availability(uint64_t HostAddr, uint64_t MaxLen) {
+    (void)HostAddr;
+    return {true, MaxLen};
+  }
+  /// Whether availability() knows what the source lacks (else it says all
+  /// is held, and read() finds out).
+  virtual bool knowsAvailability() const { return false; }
+
   /// Fills all of \p Buf from host address \p HostAddr, or fails with a
   /// MemoryFault saying which address could not be read and why. Never fills
   /// what it could not read with zeros.
@@ -85,6 +110,11 @@ public:
   virtual std::optional<std::string> knownDamage() const {
     return std::nullopt;
   }
+
+  /// The size of the source's file when it is shorter than its own headers
+  /// say (a core cut short), for what a cut at that size suggests
+  /// (coreCutExplanation); none when whole, or not a file.
+  virtual std::optional<uint64_t> truncatedSize() const { return std::nullopt; }
 
   /// How the memory is read, for the summary line: "directly from the ELF
   /// core", "through LLDB from the minidump core", "through LLDB from the

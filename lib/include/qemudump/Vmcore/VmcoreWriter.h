@@ -56,6 +56,10 @@ struct VmcoreInput {
   MemorySource &Memory;
   /// What costs the vmcore a part (its utsname, say), not the whole.
   std::vector<std::string> &Warnings;
+  /// A partial dump: the RAM Map would hold had the core all of it (Map is
+  /// the part the core holds). A kdump file marks the pages of Ram that Map
+  /// lacks excluded; an ELF vmcore has no PT_LOAD for them. Null: Map.
+  const GuestMemoryMap *Ram = nullptr;
 };
 
 /// The raw (seekable) kdump file, or makedumpfile's flattened stream of it.
