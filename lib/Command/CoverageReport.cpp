@@ -99,11 +99,11 @@ std::string truncatedRefusal(const GuestCoverage &C, bool Selected,
                          *CoreSize, coreCutExplanation(*CoreSize))
                      .str()
                : std::string("the core file is truncated");
-  return formatv("{0}: {1} of guest RAM in {2}, from guest-physical [{3:x}, "
-                 "{4:x}) of region '{5}' on, lie past its end. QEMU is gone "
-                 "and its core cannot be taken again; {6}",
-                 Cut, humanBytes(Bytes), ranges(N), First.GuestStart,
-                 First.GuestEnd, Region, partialOffer(C, Selected))
+  return formatv("{0}: guest RAM from guest-physical [{1:x}, {2:x}) of "
+                 "region '{3}' on ({4} in {5}) lies past its end. QEMU is "
+                 "gone and its core cannot be taken again; {6}",
+                 Cut, First.GuestStart, First.GuestEnd, Region,
+                 humanBytes(Bytes), ranges(N), partialOffer(C, Selected))
       .str();
 }
 

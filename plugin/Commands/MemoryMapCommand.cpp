@@ -77,7 +77,9 @@ std::string table(const GuestMemory &Memory, MemorySource &Source,
 
 Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
                                 std::vector<std::string> &Warnings) {
-  if (!commandArguments(Args).empty())
+  SmallVector<StringRef, 4> Argv = commandArguments(Args);
+  bool FromRegions = Argv.size() == 1 && Argv[0] == "--regions";
+  if (!Argv.empty() && !FromRegions)
     return createStringError(
         inconvertibleErrorCode(),
         formatv("unexpected arguments; usage: {0}", MemoryMapCommand::syntax())
@@ -88,7 +90,8 @@ Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
   Expected<std::unique_ptr<MemorySource>> Source = openQemuMemory(*S);
   if (!Source)
     return Source.takeError();
-  Expected<GuestMemory> Memory = readGuestMemory(*S);
+  Expected<GuestMemory> Memory = readGuestMemory(
+      *S, FromRegions ? MapSource::RegionTree : MapSource::FlatView);
   if (!Memory)
     return structuresUnreadable(Memory.takeError(), **Source);
   Warnings = Memory->Warnings;
@@ -103,10 +106,16 @@ Expected<std::string> memoryMap(lldb::SBDebugger Debugger, char **Args,
 const char *MemoryMapCommand::help() {
   return "Print the guest's RAM blocks as `qemu dump-guest-memory` will dump "
          "them: each RAM flat range of QEMU's memory map, its QEMU (host) "
-         "address, and whether it starts a block or joins the previous one.";
+         "address, whether it starts a block or joins the previous one, and "
+         "how much of it the core holds. --regions renders the map from "
+         "QEMU's memory region tree instead of reading its flat view (what "
+         "the dump does when the flat view is past the cut of a truncated "
+         "core).";
 }
 
-const char *MemoryMapCommand::syntax() { return "qemu guest-memory-map"; }
+const char *MemoryMapCommand::syntax() {
+  return "qemu guest-memory-map [--regions]";
+}
 
 bool MemoryMapCommand::DoExecute(lldb::SBDebugger Debugger, char **Args,
                                  lldb::SBCommandReturnObject &Result) {

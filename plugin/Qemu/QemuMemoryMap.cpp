@@ -6,6 +6,7 @@
 
 #include "Qemu/QemuLayout.h"
 #include "Qemu/QemuRamDiscard.h"
+#include "Qemu/QemuRegionTree.h"
 
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBType.h"
@@ -48,15 +49,19 @@ struct RamRange {
 
 class MemoryMapReader {
 public:
-  explicit MemoryMapReader(const QemuSession &S) : S(S), R(S.reader()) {}
+  MemoryMapReader(const QemuSession &S, MapSource Source)
+      : S(S), R(S.reader()), Source(Source) {}
 
   Expected<GuestMemory> read();
 
 private:
+  Expected<std::vector<FlatRangeFields>> flatRanges();
+  Expected<std::vector<FlatRangeFields>> flatViewRanges();
   Expected<FlatView> flatView();
   Expected<lldb::SBType> flatRangeType(lldb::SBValue Ranges);
-  Error addFlatRange(lldb::SBValue Range);
-  std::optional<RamRange> ramRange(lldb::SBValue Range);
+  std::optional<FlatRangeFields> fieldsOf(lldb::SBValue Range);
+  Error addFlatRange(const FlatRangeFields &Range);
+  std::optional<RamRange> ramRange(const FlatRangeFields &Range);
   FlatRangeRow rowOf(const RamRange &Ram);
   void addLeftOutRow(FlatRangeRow Row, RangeStatus Status, StringRef Why);
   Error addBlock(FlatRangeRow Row, StringRef Part);
@@ -75,6 +80,7 @@ private:
 
   const QemuSession &S;
   ValueReader R;
+  MapSource Source;
   GuestMemory Out;
   /// HostMemoryBackend, and the offset of its `mr` (none: this QEMU has no
   /// complete backend type); looked up at the first RAM range.
@@ -155,23 +161,36 @@ Expected<lldb::SBType> MemoryMapReader::flatRangeType(lldb::SBValue Ranges) {
       "in memory.c's debug info): load the QEMU binary with full debug info");
 }
 
-/// The range's fields when its MemoryRegion is RAM; none otherwise (or on a
-/// failure, which R holds).
-std::optional<RamRange> MemoryMapReader::ramRange(lldb::SBValue Range) {
+/// A FlatRange's fields; none on a failure, which R holds.
+std::optional<FlatRangeFields> MemoryMapReader::fieldsOf(lldb::SBValue Range) {
   lldb::SBValue MrPtr = R.member(Range, "mr", "FlatRange");
   lldb::SBValue AddrRange = R.member(Range, "addr", "FlatRange");
   lldb::SBValue OffsetInRegion =
       R.member(Range, "offset_in_region", "FlatRange");
-  uint64_t MrAddr = R.u64(MrPtr, "FlatRange.mr");
-  if (R.ok() && MrAddr == 0)
+  FlatRangeFields F;
+  F.MrAddr = R.u64(MrPtr, "FlatRange.mr");
+  if (R.ok() && F.MrAddr == 0)
     R.fail(Failure::Corrupt, "", "a flat range has a NULL MemoryRegion");
+  F.Mr = R.deref(MrPtr, formatv("MemoryRegion at {0:x}", F.MrAddr));
+  F.GuestStart = R.int128As64(R.member(AddrRange, "start", "AddrRange"),
+                              "FlatRange.addr.start");
+  F.Size = R.int128As64(R.member(AddrRange, "size", "AddrRange"),
+                        "FlatRange.addr.size");
+  F.OffsetInRegion = R.u64(OffsetInRegion, "FlatRange.offset_in_region");
+  if (!R.ok())
+    return std::nullopt;
+  return F;
+}
+
+/// The range's fields when its MemoryRegion is RAM; none otherwise (or on a
+/// failure, which R holds).
+std::optional<RamRange> MemoryMapReader::ramRange(const FlatRangeFields &F) {
+  uint64_t MrAddr = F.MrAddr;
   RamRange Ram;
-  Ram.Mr = R.deref(MrPtr, formatv("MemoryRegion at {0:x}", MrAddr));
-  Ram.GuestStart = R.int128As64(R.member(AddrRange, "start", "AddrRange"),
-                                "FlatRange.addr.start");
-  Ram.Size = R.int128As64(R.member(AddrRange, "size", "AddrRange"),
-                          "FlatRange.addr.size");
-  Ram.OffsetInRegion = R.u64(OffsetInRegion, "FlatRange.offset_in_region");
+  Ram.Mr = F.Mr;
+  Ram.GuestStart = F.GuestStart;
+  Ram.Size = F.Size;
+  Ram.OffsetInRegion = F.OffsetInRegion;
   // Every range, RAM or not, lies inside its region: a garbage `mr` (which
   // might read ram = 0 and drop RAM without a word) rarely passes this.
   lldb::SBValue MrSize = R.optionalMember(Ram.Mr, "size");
@@ -357,7 +376,7 @@ bool MemoryMapReader::isDumpOffBackend(lldb::SBValue Mr) {
   return Dump.IsValid() && B.u64(Dump, "HostMemoryBackend.dump") == 0 && B.ok();
 }
 
-Error MemoryMapReader::addFlatRange(lldb::SBValue Range) {
+Error MemoryMapReader::addFlatRange(const FlatRangeFields &Range) {
   std::optional<RamRange> Ram = ramRange(Range);
   if (!Ram)
     return R.takeError(); // not RAM, or unreadable
@@ -459,20 +478,60 @@ Error MemoryMapReader::addSparseRange(const RamRange &Ram,
   return Error::success();
 }
 
-Expected<GuestMemory> MemoryMapReader::read() {
+/// The FlatView's ranges, read whole before any is looked at.
+Expected<std::vector<FlatRangeFields>> MemoryMapReader::flatViewRanges() {
   Expected<FlatView> View = flatView();
   if (!View)
     return View.takeError();
+  std::vector<FlatRangeFields> Ranges;
   uint64_t Stride = View->RangeType.GetByteSize();
   for (uint64_t I = 0; I < View->Nr; ++I) {
     uint64_t Addr = View->RangesAddr + I * Stride;
     lldb::SBValue Range = R.at(Addr, View->RangeType,
                                formatv("flat range {0} at {1:x}", I, Addr));
-    if (Error E = R.takeError())
-      return std::move(E);
-    if (Error E = addFlatRange(Range))
-      return std::move(E);
+    std::optional<FlatRangeFields> F = fieldsOf(Range);
+    if (!F)
+      return R.takeError();
+    Ranges.push_back(std::move(*F));
   }
+  return Ranges;
+}
+
+/// The flat ranges: the FlatView's; when it cannot be read (it lies past
+/// the cut of a truncated core), or on request, rendered from the region
+/// tree.
+Expected<std::vector<FlatRangeFields>> MemoryMapReader::flatRanges() {
+  if (Source == MapSource::RegionTree)
+    return renderRegionTree(S);
+  Expected<std::vector<FlatRangeFields>> Ranges = flatViewRanges();
+  if (Ranges || !R.lastTaken() || R.lastTaken()->K != Failure::Unreadable)
+    return Ranges;
+  std::string Why = toString(Ranges.takeError());
+  R.reset();
+  Expected<std::vector<FlatRangeFields>> Tree = renderRegionTree(S);
+  if (!Tree)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("{0}; rendered from QEMU's memory region tree instead, it "
+                "fails too: {1}",
+                Why, toString(Tree.takeError()))
+            .str());
+  Out.Warnings.push_back(
+      formatv("QEMU's flat view of guest memory cannot be read ({0}); the "
+              "map is rendered from QEMU's memory region tree "
+              "(address_space_memory.root), as QEMU renders its flat view",
+              Why)
+          .str());
+  return Tree;
+}
+
+Expected<GuestMemory> MemoryMapReader::read() {
+  Expected<std::vector<FlatRangeFields>> Ranges = flatRanges();
+  if (!Ranges)
+    return Ranges.takeError();
+  for (const FlatRangeFields &F : *Ranges)
+    if (Error E = addFlatRange(F))
+      return std::move(E);
   if (Out.Map.empty())
     return createStringError(
         inconvertibleErrorCode(),
@@ -521,8 +580,8 @@ std::string FlatRangeRow::shown() const {
   return S;
 }
 
-Expected<GuestMemory> readGuestMemory(const QemuSession &S) {
-  return MemoryMapReader(S).read();
+Expected<GuestMemory> readGuestMemory(const QemuSession &S, MapSource Source) {
+  return MemoryMapReader(S, Source).read();
 }
 
 } // namespace qemudump

@@ -72,10 +72,21 @@ struct GuestMemory {
   std::vector<std::string> Warnings;
 };
 
+/// Where the map's flat ranges come from.
+enum class MapSource {
+  /// QEMU's FlatView (address_space_memory.current_map); when it cannot be
+  /// read, the region tree, with a warning.
+  FlatView,
+  /// The region tree, rendered as QEMU renders its FlatView
+  /// (QemuRegionTree.h).
+  RegionTree,
+};
+
 /// The guest's RAM. Fails when the flat view cannot be read, is implausible
 /// (NULL pointers, absurd counts, descending ranges, alias cycles), or holds
 /// no RAM.
-llvm::Expected<GuestMemory> readGuestMemory(const QemuSession &S);
+llvm::Expected<GuestMemory>
+readGuestMemory(const QemuSession &S, MapSource Source = MapSource::FlatView);
 
 } // namespace qemudump
 

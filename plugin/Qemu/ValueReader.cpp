@@ -45,6 +45,7 @@ Error ValueReader::takeError() {
   if (!First)
     return Error::success();
   Error E = structuresError(*First);
+  Taken = std::move(First);
   First.reset();
   return E;
 }

@@ -86,6 +86,8 @@ public:
   const std::optional<Failure> &failure() const { return First; }
   /// The failure as an error (structuresError()), or success.
   llvm::Error takeError();
+  /// The failure takeError() last took: what kind of failure an error was.
+  const std::optional<Failure> &lastTaken() const { return Taken; }
   /// Forgets the failure (of a read whose failure costs nothing).
   void reset() { First.reset(); }
 
@@ -94,7 +96,7 @@ private:
 
   lldb::SBTarget Target;
   bool LittleEndian;
-  std::optional<Failure> First;
+  std::optional<Failure> First, Taken;
 };
 
 /// "QEMU's STRUCTURE is unreadable or corrupt: WHAT; the core may be
