@@ -5,6 +5,7 @@
 #include "qemudump/Command/CoverageReport.h"
 
 #include "qemudump/Command/DumpSummary.h"
+#include "qemudump/Input/MemoryFault.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -82,16 +83,17 @@ std::string heldSentence(const GuestCoverage &C, bool Selected) {
 }
 
 std::string partialOffer(const GuestCoverage &C, bool Selected) {
+  std::string Held = heldSentence(C, Selected);
+  Held[0] = toUpper(Held[0]);
   if (C.heldBytes() == 0)
-    return heldSentence(C, Selected) +
-           ": nothing to dump, not even with --partial";
+    return Held + ": nothing to dump, not even with --partial";
   return formatv("{0}: --partial writes those and leaves the rest out of the "
                  "vmcore (not as zeros: readers see it missing)",
-                 heldSentence(C, Selected));
+                 Held);
 }
 
-std::string truncatedRefusal(const GuestCoverage &C, bool Selected,
-                             const MissingRange &First, StringRef Region,
+std::string truncatedRefusal(const MissingRange &First, StringRef Region,
+                             const GuestCoverage &C,
                              std::optional<uint64_t> CoreSize) {
   auto [N, Bytes] = countOf(C, MissingCause::Truncated);
   std::string Cut =
@@ -100,17 +102,17 @@ std::string truncatedRefusal(const GuestCoverage &C, bool Selected,
                      .str()
                : std::string("the core file is truncated");
   return formatv("{0}: guest RAM from guest-physical [{1:x}, {2:x}) of "
-                 "region '{3}' on ({4} in {5}) lies past its end. QEMU is "
-                 "gone and its core cannot be taken again; {6}",
+                 "region '{3}' onward ({4} in {5} in all) lies past its end, "
+                 "and QEMU is gone: its core cannot be taken again",
                  Cut, First.GuestStart, First.GuestEnd, Region,
-                 humanBytes(Bytes), ranges(N), partialOffer(C, Selected))
+                 humanBytes(Bytes), ranges(N))
       .str();
 }
 
 Error structuresUnreadable(Error E, const MemorySource &Source) {
   std::optional<uint64_t> Size = Source.truncatedSize();
   std::optional<std::string> Damage = Source.knownDamage();
-  if (!E || !Size || !Damage)
+  if (!E || !Size || !Damage || !E.isA<StructuresUnreadable>())
     return withKnownDamage(std::move(E), Source);
   return createStringError(
       inconvertibleErrorCode(),
@@ -138,6 +140,28 @@ std::vector<std::string> partialWarnings(const GuestCoverage &C,
                     .str());
   }
   return W;
+}
+
+std::string otherCauses(const GuestCoverage &C, MissingCause Said) {
+  std::string Out;
+  for (MissingCause Cause :
+       {MissingCause::Truncated, MissingCause::NotInCore,
+        MissingCause::SharedFile, MissingCause::SharedHugetlb,
+        MissingCause::DumpOffBackend}) {
+    auto [N, Bytes] = countOf(C, Cause);
+    if (N == 0 || Cause == Said)
+      continue;
+    const MissingRange *First = nullptr;
+    for (const MissingRange &M : C.Missing)
+      if (!First && M.Cause == Cause)
+        First = &M;
+    Out += formatv("{0}{1} in {2} from [{3:x}, {4:x}) on: {5}",
+                   Out.empty() ? "The core also lacks " : "; and ",
+                   humanBytes(Bytes), ranges(N), First->GuestStart,
+                   First->GuestEnd, First->why())
+               .str();
+  }
+  return Out.empty() ? Out : Out + ". ";
 }
 
 std::string describeMissing(const MissingRange &M) {

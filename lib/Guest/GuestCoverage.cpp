@@ -141,8 +141,9 @@ std::string coreCutExplanation(uint64_t CoreSize) {
                    "systemd-coredump's ProcessSizeMax= or ExternalSizeMax=, "
                    "or the shell's ulimit -c; {0}, or raise ulimit -c",
                    Raise);
-  return "not a round size, so no size limit's cut: a full disk, or a copy "
-         "that stopped";
+  return "not a round size, so likely not a configured size limit: a full "
+         "disk, a copy that stopped, or the shell's ulimit -c (which stops "
+         "at the last write that fits)";
 }
 
 } // namespace qemudump

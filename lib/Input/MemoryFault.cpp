@@ -12,6 +12,7 @@ using namespace llvm;
 namespace qemudump {
 
 char MemoryFault::ID;
+char StructuresUnreadable::ID;
 
 void MemoryFault::log(raw_ostream &OS) const {
   if (!Guest) {

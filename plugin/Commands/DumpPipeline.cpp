@@ -55,6 +55,7 @@ private:
     return Row.GuestEnd > Lo && Row.GuestStart < Hi;
   }
   Error cover();
+  Error checkHostPointers() const;
   Error refuseIncomplete() const;
   Error probe();
   Error planNotes();
@@ -341,13 +342,6 @@ static Error corruptHost(ArrayRef<FlatRangeRow> Rows, uint64_t Start,
               regionAt(Rows, Start), Start, End, HostAddr));
 }
 
-/// Whether \p M starts at the start of one of \p Map's blocks.
-static bool startsBlock(const GuestMemoryMap &Map, const MissingRange &M) {
-  return any_of(Map.blocks(), [&](const MemoryBlock &B) {
-    return B.GuestStart == M.GuestStart;
-  });
-}
-
 /// Guest RAM of a memory backend QEMU ran with dump=off.
 static std::string dumpOffBackend(ArrayRef<FlatRangeRow> Rows,
                                   const MissingRange &M) {
@@ -373,6 +367,8 @@ Error DumpPipeline::cover() {
   lap("coverage");
   if (Coverage.complete())
     return Error::success();
+  if (Error E = checkHostPointers())
+    return E;
   if (!O.Partial || Coverage.heldBytes() == 0)
     return refuseIncomplete();
   Selected = std::move(Map);
@@ -382,37 +378,51 @@ Error DumpPipeline::cover() {
   return Error::success();
 }
 
+/// A block whose very first byte is in no mapping of the core although QEMU
+/// dumped its RAM (dump-guest-core=on): its RAMBlock.host is wrong, and the
+/// map is not to be trusted, partial dump or not.
+Error DumpPipeline::checkHostPointers() const {
+  if (!Session->dumpGuestCore().value_or(false))
+    return Error::success();
+  for (const MissingRange &M : Coverage.Missing)
+    if (M.Cause == MissingCause::NotInCore &&
+        any_of(FullMap.blocks(), [&](const MemoryBlock &B) {
+          return B.GuestStart == M.GuestStart && B.HostAddr == M.HostAddr;
+        }))
+      return corruptHost(Rows, M.GuestStart, M.GuestEnd, M.HostAddr);
+  return Error::success();
+}
+
 /// Why the core cannot give all of the RAM selected, by the first range it
-/// lacks, and what --partial would write instead.
+/// lacks (and the other causes, in a sentence), and what --partial would
+/// write instead.
 Error DumpPipeline::refuseIncomplete() const {
   const MissingRange &M = Coverage.Missing.front();
-  bool Sel = O.Begin.has_value();
-  std::string Offer = partialOffer(Coverage, Sel);
-  auto Fail = [](const Twine &Text) {
-    return createStringError(inconvertibleErrorCode(), Text.str());
-  };
+  std::string Why;
   switch (M.Cause) {
   case MissingCause::DumpOffBackend:
-    return Fail(dumpOffBackend(Rows, M) + ". For this one, " + Offer);
+    Why = dumpOffBackend(Rows, M);
+    break;
   case MissingCause::SharedFile:
   case MissingCause::SharedHugetlb:
-    return Fail(sharedMappingLeftOut(Rows, M) + ". For this one, " + Offer);
+    Why = sharedMappingLeftOut(Rows, M);
+    break;
   case MissingCause::Truncated:
-    return Fail(truncatedRefusal(Coverage, Sel, M, regionAt(Rows, M.GuestStart),
-                                 Source->truncatedSize()));
+    Why = truncatedRefusal(M, regionAt(Rows, M.GuestStart), Coverage,
+                           Source->truncatedSize());
+    break;
   case MissingCause::NotInCore:
-    // A block whose very first byte is in no mapping although QEMU dumped
-    // its RAM: its host pointer is wrong.
-    if (Session->dumpGuestCore().value_or(false) && startsBlock(Map, M))
-      return corruptHost(Rows, M.GuestStart, M.GuestEnd, M.HostAddr);
-    return Fail(formatv("cannot read guest-physical [{0:x}, {1:x}) of region "
-                        "'{2}' at QEMU address {3:x}: no segment of the core "
-                        "holds it (a core written without that mapping, or "
-                        "one that does not belong to this QEMU); {4}",
-                        M.GuestStart, M.GuestEnd, regionAt(Rows, M.GuestStart),
-                        M.HostAddr, Offer));
+    Why = formatv("cannot read guest-physical [{0:x}, {1:x}) of region '{2}' "
+                  "at QEMU address {3:x}: no segment of the core holds it (a "
+                  "core written without that mapping, or one that does not "
+                  "belong to this QEMU)",
+                  M.GuestStart, M.GuestEnd, regionAt(Rows, M.GuestStart),
+                  M.HostAddr);
+    break;
   }
-  llvm_unreachable("a missing cause without a refusal");
+  return createStringError(inconvertibleErrorCode(),
+                           Why + ". " + otherCauses(Coverage, M.Cause) +
+                               partialOffer(Coverage, O.Begin.has_value()));
 }
 
 /// Every block's first and last byte readable: a source that cannot say

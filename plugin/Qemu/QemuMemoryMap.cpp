@@ -8,6 +8,8 @@
 #include "Qemu/QemuRamDiscard.h"
 #include "Qemu/QemuRegionTree.h"
 
+#include "qemudump/Input/MemoryFault.h"
+
 #include "lldb/API/SBError.h"
 #include "lldb/API/SBType.h"
 
@@ -504,18 +506,22 @@ Expected<std::vector<FlatRangeFields>> MemoryMapReader::flatRanges() {
   if (Source == MapSource::RegionTree)
     return renderRegionTree(S);
   Expected<std::vector<FlatRangeFields>> Ranges = flatViewRanges();
-  if (Ranges || !R.lastTaken() || R.lastTaken()->K != Failure::Unreadable)
+  if (Ranges || !Ranges.errorIsA<StructuresUnreadable>())
     return Ranges;
   std::string Why = toString(Ranges.takeError());
   R.reset();
   Expected<std::vector<FlatRangeFields>> Tree = renderRegionTree(S);
-  if (!Tree)
-    return createStringError(
-        inconvertibleErrorCode(),
+  if (!Tree) {
+    // Absent only when the tree is absent too.
+    bool Absent = Tree.errorIsA<StructuresUnreadable>();
+    std::string Both =
         formatv("{0}; rendered from QEMU's memory region tree instead, it "
                 "fails too: {1}",
-                Why, toString(Tree.takeError()))
-            .str());
+                Why, toString(Tree.takeError()));
+    if (Absent)
+      return make_error<StructuresUnreadable>(std::move(Both));
+    return createStringError(inconvertibleErrorCode(), Both);
+  }
   Out.Warnings.push_back(
       formatv("QEMU's flat view of guest memory cannot be read ({0}); the "
               "map is rendered from QEMU's memory region tree "

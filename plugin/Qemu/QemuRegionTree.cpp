@@ -132,8 +132,11 @@ void Renderer::render(lldb::SBValue Mr, Wide Base, Wide ClipLo, Wide ClipHi,
     render(SubMr, Base, ClipLo, ClipHi, Fl, Depth + 1);
     Next = R.member(R.member(SubMr, "subregions_link", "MemoryRegion"),
                     "tqe_next", "MemoryRegion.subregions_link");
-    if (++Regions > MaxRegions)
-      break; // render() says so next
+    if (Regions > MaxRegions)
+      R.fail(Failure::Corrupt, "",
+             formatv("a subregion list of the memory region tree does not "
+                     "end after {0} regions (a cycle?)",
+                     MaxRegions));
   }
   if (R.ok() && R.optionalFlag(Mr, "terminates", "MemoryRegion"))
     fillGaps(Mr, Base, ClipLo, ClipHi, Fl);

@@ -4,6 +4,8 @@
 
 #include "Qemu/ValueReader.h"
 
+#include "qemudump/Input/MemoryFault.h"
+
 #include "lldb/API/SBAddress.h"
 #include "lldb/API/SBData.h"
 #include "lldb/API/SBError.h"
@@ -34,7 +36,9 @@ Error structuresError(const ValueReader::Failure &F) {
             .str());
   }
   case ValueReader::Failure::Unreadable:
-    return corruptError("cannot read " + F.Path + ": " + F.Reason);
+    // The same words, typed: a truncated core's error names its cut.
+    return make_error<StructuresUnreadable>(
+        toString(corruptError("cannot read " + F.Path + ": " + F.Reason)));
   case ValueReader::Failure::Corrupt:
     return corruptError(F.Path.empty() ? F.Reason : F.Path + " is " + F.Reason);
   }
@@ -45,7 +49,6 @@ Error ValueReader::takeError() {
   if (!First)
     return Error::success();
   Error E = structuresError(*First);
-  Taken = std::move(First);
   First.reset();
   return E;
 }

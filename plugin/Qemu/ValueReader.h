@@ -84,10 +84,9 @@ public:
 
   bool ok() const { return !First; }
   const std::optional<Failure> &failure() const { return First; }
-  /// The failure as an error (structuresError()), or success.
+  /// The failure as an error (structuresError(): an Unreadable one is a
+  /// StructuresUnreadable), or success.
   llvm::Error takeError();
-  /// The failure takeError() last took: what kind of failure an error was.
-  const std::optional<Failure> &lastTaken() const { return Taken; }
   /// Forgets the failure (of a read whose failure costs nothing).
   void reset() { First.reset(); }
 
@@ -96,7 +95,7 @@ private:
 
   lldb::SBTarget Target;
   bool LittleEndian;
-  std::optional<Failure> First, Taken;
+  std::optional<Failure> First;
 };
 
 /// "QEMU's STRUCTURE is unreadable or corrupt: WHAT; the core may be

@@ -35,6 +35,16 @@ public:
   }
 };
 
+/// Guest-physical [Start, End) known missing: a dump=off backend's RAM.
+MissingRange dumpOff(uint64_t Start, uint64_t End, const char *Backend) {
+  MissingRange Off;
+  Off.GuestStart = Start;
+  Off.GuestEnd = End;
+  Off.Cause = MissingCause::DumpOffBackend;
+  Off.Region = Backend;
+  return Off;
+}
+
 GuestMemoryMap twoBlocks() {
   GuestMemoryMap Map;
   // Guest [0, 0x10000) at host 0x10000; guest [0x100000, 0x110000) at host
@@ -65,11 +75,7 @@ TEST(GuestCoverageTest, HeldAndMissingRangesWithTheirCauses) {
 
 TEST(GuestCoverageTest, KnownRangesAndTheClassifierDecideTheCause) {
   CutMemory M;
-  MissingRange Off;
-  Off.GuestStart = 0;
-  Off.GuestEnd = 0x4000;
-  Off.Cause = MissingCause::DumpOffBackend;
-  Off.Region = "ram0";
+  MissingRange Off = dumpOff(0, 0x4000, "ram0");
   GuestCoverage C = coverageOf(twoBlocks(), M, {Off}, [](MissingRange &R) {
     R.Cause = MissingCause::SharedHugetlb;
   });
@@ -85,6 +91,31 @@ TEST(GuestCoverageTest, KnownRangesAndTheClassifierDecideTheCause) {
   EXPECT_EQ(
       C.Missing[2].why(),
       "shared hugetlbfs pages, left out by coredump_filter (bit 6, 0x40)");
+}
+
+TEST(GuestCoverageTest, AKnownRangeInTheMiddleOfABlockSplitsIt) {
+  CutMemory M;
+  GuestCoverage C =
+      coverageOf(twoBlocks(), M, {dumpOff(0x2000, 0x3000, "ram1")});
+  // Held [0, 0x2000) and [0x3000, 0x8000): the source's answer stops at the
+  // known range, and resumes after it at the right QEMU address.
+  ASSERT_EQ(C.Held.blocks().size(), 2u);
+  EXPECT_EQ(C.Held.blocks()[0].GuestEnd, 0x2000u);
+  EXPECT_EQ(C.Held.blocks()[1].GuestStart, 0x3000u);
+  EXPECT_EQ(C.Held.blocks()[1].HostAddr, 0x13000u);
+  ASSERT_EQ(C.Missing.size(), 3u);
+  EXPECT_EQ(C.Missing[0].Cause, MissingCause::DumpOffBackend);
+  EXPECT_EQ(C.Missing[0].HostAddr, 0x12000u);
+  EXPECT_EQ(C.Missing[0].size(), 0x1000u);
+  // The truncated tail of the first block and the shared second block stay
+  // apart: other causes, and not continuous.
+  EXPECT_EQ(C.Missing[1].Cause, MissingCause::Truncated);
+  EXPECT_EQ(C.Missing[2].Cause, MissingCause::SharedFile);
+  EXPECT_EQ(otherCauses(C, MissingCause::DumpOffBackend),
+            "The core also lacks 32.0 KiB in 1 range from [0x8000, 0x10000) "
+            "on: past the end of the cut core (file offset 0x9000); and 64.0 "
+            "KiB in 1 range from [0x100000, 0x110000) on: a shared file "
+            "mapping, left out by coredump_filter (bit 3, 0x08). ");
 }
 
 TEST(GuestCoverageTest, ASourceThatCannotTellHoldsAll) {
@@ -107,8 +138,9 @@ TEST(GuestCoverageTest, TheCutSaysWhatMadeIt) {
   EXPECT_NE(coreCutExplanation(512ULL << 20).find("a round size"),
             std::string::npos);
   EXPECT_EQ(coreCutExplanation(561164288),
-            "not a round size, so no size limit's cut: a full disk, or a copy "
-            "that stopped");
+            "not a round size, so likely not a configured size limit: a full "
+            "disk, a copy that stopped, or the shell's ulimit -c (which stops "
+            "at the last write that fits)");
 }
 
 TEST(GuestCoverageTest, ReportsSayTheSizesAndTheOption) {
@@ -117,7 +149,7 @@ TEST(GuestCoverageTest, ReportsSayTheSizesAndTheOption) {
   EXPECT_EQ(heldSentence(C, false),
             "the core holds 32.0 KiB of the guest's 128.0 KiB of RAM");
   EXPECT_EQ(partialOffer(C, true),
-            "the core holds 32.0 KiB of the 128.0 KiB of guest RAM that "
+            "The core holds 32.0 KiB of the 128.0 KiB of guest RAM that "
             "--begin/--length select: --partial writes those and leaves the "
             "rest out of the vmcore (not as zeros: readers see it missing)");
   std::vector<std::string> W = partialWarnings(C, 0x9000);
@@ -133,7 +165,7 @@ TEST(GuestCoverageTest, ReportsSayTheSizesAndTheOption) {
   GuestCoverage None = coverageOf(twoBlocks(), M, {});
   None.Held = GuestMemoryMap();
   EXPECT_EQ(partialOffer(None, false),
-            "the core holds 0 bytes of the guest's 128.0 KiB of RAM: nothing "
+            "The core holds 0 bytes of the guest's 128.0 KiB of RAM: nothing "
             "to dump, not even with --partial");
 }
 

@@ -229,29 +229,54 @@ def elf_loads_and_vmcoreinfo(path):
     return loads, vmcoreinfo
 
 
-def page_bits(loads, bs, nbytes):
-    """A bitmap of nbytes with the pages of loads (paddr, offset, size)."""
-    bits = bytearray(nbytes)
+def page_set(loads, bs):
+    """The pages that hold a byte of loads (paddr, offset, size)."""
+    pages = set()
     for paddr, _, size in loads:
-        for pfn in range(paddr // bs, (paddr + size + bs - 1) // bs):
-            bits[pfn // 8] |= 1 << (pfn % 8)
-    return bytes(bits)
+        pages.update(range(paddr // bs, (paddr + size + bs - 1) // bs))
+    return pages
+
+
+def lacking_pages(whole, part, bs):
+    """The pages with a byte of whole's RAM that part lacks."""
+    held = sorted((p, p + n) for p, _, n in part)
+    out = set()
+    for paddr, _, size in whole:
+        pos, end = paddr, paddr + size
+        for s, e in held:
+            if e <= pos or s >= end:
+                continue
+            if s > pos:
+                out.update(range(pos // bs, (s + bs - 1) // bs))
+            pos = max(pos, e)
+        if pos < end:
+            out.update(range(pos // bs, (end + bs - 1) // bs))
+    return out
+
+
+def bits(pages, nbytes):
+    b = bytearray(nbytes)
+    for pfn in pages:
+        b[pfn // 8] |= 1 << (pfn % 8)
+    return bytes(b)
 
 
 def cmd_partial(kdump, part, whole):
     h = read_header(kdump)
     bs = h["block_size"]
     n = len(h["bitmap1"])
-    ram = page_bits(elf_loads_and_vmcoreinfo(whole)[0], bs, n)
-    held = page_bits(elf_loads_and_vmcoreinfo(part)[0], bs, n)
-    count = lambda b: sum(bin(x).count("1") for x in b)
-    if h["bitmap1"] != ram:
+    whole_loads = elf_loads_and_vmcoreinfo(whole)[0]
+    part_loads = elf_loads_and_vmcoreinfo(part)[0]
+    ram = page_set(whole_loads, bs)
+    # Dumped: the pages whose RAM the partial vmcore holds all of.
+    held = ram - lacking_pages(whole_loads, part_loads, bs)
+    if h["bitmap1"] != bits(ram, n):
         fail("the first bitmap is not the pages of %s" % whole)
-    if h["bitmap2"] != held:
-        fail("the second bitmap is not the pages of %s" % part)
-    print("first bitmap: the %d pages of guest RAM" % count(ram))
+    if h["bitmap2"] != bits(held, n):
+        fail("the second bitmap is not the pages %s holds all of" % part)
+    print("first bitmap: the %d pages of guest RAM" % len(ram))
     print("second bitmap: the %d pages of the partial ELF vmcore, %d excluded"
-          % (count(held), count(ram) - count(held)))
+          % (len(held), len(ram) - len(held)))
 
 
 def cmd_drgn(kdump, elf):

@@ -28,32 +28,39 @@ namespace qemudump {
 /// \p Selected, of the RAM --begin/--length select.
 std::string heldSentence(const GuestCoverage &C, bool Selected);
 
-/// What every refusal ends with: what --partial would write instead.
+/// What every refusal ends with, a sentence: "The core holds ...: --partial
+/// writes those and leaves the rest out of the vmcore ...".
 std::string partialOffer(const GuestCoverage &C, bool Selected);
 
-/// The refusal of a core cut short: the sizes, the first range past its
-/// end (in region \p Region), what cut it, and what --partial would write.
-std::string truncatedRefusal(const GuestCoverage &C, bool Selected,
-                             const MissingRange &First, llvm::StringRef Region,
+/// What a cut core lacks: the size it was cut at and what cut it, the first
+/// range past its end (in region \p Region) and how much lies there in all.
+std::string truncatedRefusal(const MissingRange &First, llvm::StringRef Region,
+                             const GuestCoverage &C,
                              std::optional<uint64_t> CoreSize);
 
-/// \p E, an error reading QEMU's structures (its memory map), from a
-/// \p Source that is cut short: the cut, what cut it, and that no dump,
-/// not even a partial one, can be made without them. Otherwise E with what
-/// is known to be wrong with the source (withKnownDamage).
+/// \p E, an error reading QEMU's structures (its memory map): when they
+/// are absent (StructuresUnreadable) from a \p Source that is cut short, the
+/// cut, what cut it, and that no dump, not even a partial one, can be made
+/// without them. Otherwise E with what is known to be wrong with the source
+/// (withKnownDamage).
 llvm::Error structuresUnreadable(llvm::Error E, const MemorySource &Source);
 
 /// A partial dump's warnings: one per cause, with its bytes and ranges.
 std::vector<std::string> partialWarnings(const GuestCoverage &C,
                                          std::optional<uint64_t> CoreSize);
 
+/// "The core also lacks SIZE in N ranges from [S, E) on: <why>; and ...
+/// ": the causes other than \p Said, for a refusal that names the first
+/// range's; "" when there are none.
+std::string otherCauses(const GuestCoverage &C, MissingCause Said);
+
 /// "[0x1000, 0x2000) 4.0 KiB: <why>": a missing range as the summary lists
 /// it.
 std::string describeMissing(const MissingRange &M);
 
-/// How much of [Start, End) a core holds, as `qemu guest-memory-map`
-/// shows it at the end of a range's line: "core: all", "core: none
-/// (<why>)", "core: 1.0 MiB of 4.0 MiB (rest: <why>)".
+/// How much of a range a core holds, as `qemu guest-memory-map` shows it
+/// at the end of the range's line: "core: all", "core: none, <why>",
+/// "core: 1.0 MiB of 4.0 MiB, the rest <why>".
 std::string coverageCell(const GuestCoverage &C);
 
 } // namespace qemudump

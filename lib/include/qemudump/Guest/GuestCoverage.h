@@ -8,7 +8,9 @@
 // with dump=off), or without a mapping at all. The coverage of a map says,
 // range by range, what the core holds (stored, or known zeros) and what it
 // lacks and why: what a partial dump writes, and what a refusal says it
-// would write. Missing memory is never zeros.
+// would write. What is known missing is never written as zeros; pages the
+// core leaves out of an anonymous mapping are zeros unless the caller knows
+// better (a dump=off backend: \p Known of coverageOf).
 //
 //===----------------------------------------------------------------------===//
 

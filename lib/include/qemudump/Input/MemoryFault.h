@@ -69,6 +69,23 @@ private:
   std::optional<GuestContext> Guest;
 };
 
+/// QEMU's own structures (its memory map) could not be read because the
+/// source does not hold their bytes: not corrupt, absent (past the cut of a
+/// truncated core, say). The message says which structure.
+class StructuresUnreadable : public llvm::ErrorInfo<StructuresUnreadable> {
+public:
+  static char ID;
+  explicit StructuresUnreadable(std::string Message)
+      : Message(std::move(Message)) {}
+  void log(llvm::raw_ostream &OS) const override { OS << Message; }
+  std::error_code convertToErrorCode() const override {
+    return llvm::inconvertibleErrorCode();
+  }
+
+private:
+  std::string Message;
+};
+
 } // namespace qemudump
 
 #endif // QEMUDUMP_INPUT_MEMORYFAULT_H
